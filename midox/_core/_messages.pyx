@@ -1,0 +1,582 @@
+"""MIDI messages: BaseMessage, Message, SysexData and the text format.
+
+A Message stores its type as a row number of the spec table (_specs) and its values as C ints, so a message
+costs no dict and no Python object per value. Every fact about a type (value names, ranges, defaults, wire
+layout) is read from the spec table. ``message_from_wire`` builds a message from bytes that the caller has
+already validated; the parser and the file decoder use it. This module imports nothing from midox outside _core.
+"""
+cimport cython
+from cpython.bytearray cimport PyByteArray_AS_STRING
+from cpython.bytes cimport PyBytes_AS_STRING
+from cpython.long cimport PyLong_CheckExact
+from cpython.object cimport PyObject_RichCompareBool, Py_EQ, PyTypeObject
+from libc.stdint cimport uint8_t
+
+from midox._core._checks cimport checked_data, checked_int, validate_time
+from midox._core._specs cimport (
+    A_DATA, ATTR_DEFAULT, ATTR_IDS, ATTR_NAMES, DATA_SLOT, ENC_NIBBLES, ENC_PLAIN, ENC_SIGNED14, ENC_SYSEX,
+    ENC_UNSIGNED14, NUM_SLOTS, SLOT, TYPE_BY_STATUS, TYPE_IDS, TYPE_NAMES, TYPE_SPECS, TypeSpec,
+    is_realtime_status,
+)
+from midox._core._specs import SPEC_BY_TYPE
+
+cdef int PITCH_OFFSET = 8192     # pitchwheel travels as an unsigned 14-bit number, 8192 meaning centre
+
+
+class SysexData(tuple):
+    """The data bytes of a sysex message: a tuple whose ``+=`` accepts any sequence of data bytes."""
+
+    def __iadd__(self, other):
+        return SysexData(self + checked_data(other, True))
+
+
+cdef object EMPTY_DATA = SysexData()
+
+
+cdef class BaseMessage:
+    """Abstract base class of Message and MetaMessage.
+
+    Messages compare equal when their type, values and time are equal; comparing a message with anything
+    else raises TypeError. Messages are mutable (every assignment is validated) and therefore unhashable.
+    """
+    is_meta = False
+
+    @property
+    def time(self):
+        """Delta time: ticks in a MIDI file track, seconds elsewhere (an int or a float)."""
+        return self._time
+
+    @property
+    def is_realtime(self):
+        """True for the system real-time messages (clock, start, continue, stop, active_sensing, reset)."""
+        return False
+
+    def is_cc(self, control=None):
+        """Return True for a control_change message, or for one of the given control number."""
+        return False
+
+    def copy(self, **overrides):
+        raise NotImplementedError
+
+    def bytes(self):
+        raise NotImplementedError
+
+    def bin(self):
+        """Return the encoded message as a bytearray (what a file or a port receives)."""
+        return bytearray(self.bytes())
+
+    def hex(self, sep=' '):
+        """Return the encoded message as upper-case hex numbers joined by sep."""
+        return sep.join([f'{byte:02X}' for byte in self.bytes()])
+
+    def dict(self):
+        """Return the attributes as a new dict (type, time, then the values); sysex data becomes a list."""
+        data = vars(self)
+        if data['type'] == 'sysex':
+            data['data'] = list(data['data'])
+        return data
+
+    @classmethod
+    def from_dict(cls, data):
+        """Create a message from a dict such as dict() returns. Only 'type' is required."""
+        return cls(**data)
+
+    def _get_value_names(self):
+        return [name for name in vars(self) if name not in ('type', 'time')] + ['time']
+
+    def __repr__(self):
+        attrs = vars(self)
+        items = [repr(attrs['type'])]
+        items += [f'{name}={attrs[name]!r}' for name in self._get_value_names()]
+        return f"{type(self).__name__}({', '.join(items)})"
+
+    def __setattr__(self, name, value):
+        raise AttributeError('message is immutable')
+
+    def __delattr__(self, name):
+        raise AttributeError('attribute cannot be deleted')
+
+    def __eq__(self, other):
+        if not isinstance(other, BaseMessage):
+            raise TypeError(f"can't compare message to {type(other)}")
+        return vars(self) == vars(other)
+
+    def __ne__(self, other):
+        return not self == other
+
+
+@cython.no_gc       # values are ints and a tuple of ints: a message can never be part of a reference cycle
+cdef class Message(BaseMessage):
+    """A MIDI message: Message(type, skip_checks=False, **values).
+
+    :param type: one of the 18 message types, such as 'note_on' or 'sysex' (LookupError for others).
+    :param skip_checks: take the values without checking their ranges (they must still be integers).
+    :param values: the type's values (for note_on: channel, note, velocity) and ``time``; values left out get
+        their defaults (velocity 64, sysex data (), everything else 0).
+
+    Values are stored as ints: a bool or a numpy integer becomes an int.
+    """
+
+    def __init__(self, type, skip_checks=False, **values):
+        type_id = TYPE_IDS.get(type)
+        if type_id is None:
+            raise LookupError(f'Unknown message type {type!r}')
+        self._init(<int>type_id)
+        if values:
+            self._assign(values, not skip_checks)
+
+    cdef void _init(self, int type_id) noexcept:
+        cdef const TypeSpec *spec = &TYPE_SPECS[type_id]
+        cdef int i, attr
+        self._type = type_id
+        self._time = 0
+        self._v[0] = self._v[1] = self._v[2] = 0
+        self._data = None
+        for i in range(spec.n_values):
+            attr = spec.attrs[i]
+            if attr == A_DATA:
+                self._data = EMPTY_DATA
+            else:
+                self._v[SLOT[type_id][attr]] = ATTR_DEFAULT[attr]
+
+    cdef int _store(self, int attr, object value, bint check) except -1:
+        if attr == A_DATA:
+            self._data = SysexData(checked_data(value, check))
+        else:
+            self._v[SLOT[self._type][attr]] = checked_int(attr, value, check)
+        return 0
+
+    cdef int _assign(self, dict values, bint check) except -1:
+        """Set values from a dict, in mido's order of checks: time, the type's values, unknown names."""
+        cdef const TypeSpec *spec = &TYPE_SPECS[self._type]
+        cdef Py_ssize_t used = 0
+        cdef int i
+        if 'time' in values:
+            time = values['time']
+            if check:
+                validate_time(time)
+            self._time = time
+            used += 1
+        for i in range(spec.n_values):
+            name = ATTR_NAMES[spec.attrs[i]]
+            if name in values:
+                self._store(spec.attrs[i], values[name], check)
+                used += 1
+        if used != len(values):
+            for name in values:
+                if name != 'time' and (name not in ATTR_IDS or SLOT[self._type][<int>ATTR_IDS[name]] < 0):
+                    raise ValueError(f'{self.type} message has no attribute {name}')
+        return 0
+
+    cdef object _get(self, int attr):
+        cdef int slot = SLOT[self._type][attr]
+        if slot < 0:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{ATTR_NAMES[attr]}'")
+        if slot == DATA_SLOT:
+            return self._data
+        return self._v[slot]
+
+    @property
+    def type(self):
+        """The message type, such as 'note_on' (read only)."""
+        return TYPE_NAMES[self._type]
+
+    @property
+    def channel(self):
+        """Channel 0..15 (channel messages)."""
+        return self._get(0)
+
+    @property
+    def note(self):
+        """Note number 0..127 (note_on, note_off, polytouch)."""
+        return self._get(1)
+
+    @property
+    def velocity(self):
+        """Velocity 0..127 (note_on, note_off)."""
+        return self._get(2)
+
+    @property
+    def control(self):
+        """Controller number 0..127 (control_change)."""
+        return self._get(3)
+
+    @property
+    def value(self):
+        """Value 0..127 (control_change, polytouch, aftertouch)."""
+        return self._get(4)
+
+    @property
+    def program(self):
+        """Program number 0..127 (program_change)."""
+        return self._get(5)
+
+    @property
+    def pitch(self):
+        """Pitch bend -8192..8191, 0 meaning centre (pitchwheel)."""
+        return self._get(6)
+
+    @property
+    def pos(self):
+        """Song position 0..16383 in MIDI beats (songpos)."""
+        return self._get(7)
+
+    @property
+    def song(self):
+        """Song number 0..127 (song_select)."""
+        return self._get(8)
+
+    @property
+    def frame_type(self):
+        """MTC frame type 0..7 (quarter_frame)."""
+        return self._get(9)
+
+    @property
+    def frame_value(self):
+        """MTC frame value 0..15 (quarter_frame)."""
+        return self._get(10)
+
+    @property
+    def data(self):
+        """The data bytes between F0 and F7, as a SysexData tuple (sysex)."""
+        return self._get(11)
+
+    @property
+    def __dict__(self):
+        """mido's attribute mapping: type, time, then the values in spec order (a new dict each time)."""
+        return self._attrs()
+
+    cdef dict _attrs(self):
+        cdef const TypeSpec *spec = &TYPE_SPECS[self._type]
+        cdef int i
+        attrs = {'type': TYPE_NAMES[self._type], 'time': self._time}
+        for i in range(spec.n_values):
+            attrs[ATTR_NAMES[spec.attrs[i]]] = self._get(spec.attrs[i])
+        return attrs
+
+    @property
+    def is_realtime(self):
+        """True for the system real-time messages (clock, start, continue, stop, active_sensing, reset)."""
+        return is_realtime_status(TYPE_SPECS[self._type].status)
+
+    def is_cc(self, control=None):
+        """Return True for a control_change message, or for one of the given control number."""
+        if TYPE_SPECS[self._type].status != 0xB0:
+            return False
+        return control is None or self._v[SLOT[self._type][3]] == control
+
+    def __setattr__(self, name, value):
+        if name == 'time':
+            validate_time(value)
+            self._time = value
+            return
+        attr = ATTR_IDS.get(name)
+        if attr is None or SLOT[self._type][<int>attr] < 0:
+            if name == 'type':
+                raise AttributeError('type attribute is read only')
+            raise AttributeError(f'{self.type} message has no attribute {name}')
+        self._store(<int>attr, value, True)
+
+    def _get_value_names(self):
+        cdef const TypeSpec *spec = &TYPE_SPECS[self._type]
+        return [ATTR_NAMES[spec.attrs[i]] for i in range(spec.n_values)] + ['time']
+
+    def __eq__(self, other):
+        cdef Message that
+        if not isinstance(other, Message):
+            return BaseMessage.__eq__(self, other)
+        that = <Message>other
+        return (self._type == that._type and self._v[0] == that._v[0] and self._v[1] == that._v[1]
+                and self._v[2] == that._v[2] and self._data == that._data
+                and PyObject_RichCompareBool(self._time, that._time, Py_EQ))
+
+    def __ne__(self, other):
+        return not self == other
+
+    def copy(self, skip_checks=False, **overrides):
+        """Return a copy, with the given values (and time) replaced and checked.
+
+        The type cannot change (ValueError). skip_checks takes the new values without range checks.
+        """
+        if 'type' in overrides:
+            if overrides.pop('type') != self.type:
+                raise ValueError('copy must be same message type')
+        cdef Message clone = self._copy_as(type(self))
+        if overrides:
+            clone._assign(overrides, not skip_checks)
+        return clone
+
+    def _copy_as(self, cls):
+        """Return a message of class cls (Message or a subclass) with this message's state, unchecked."""
+        cdef Message clone = (Message.__new__(Message) if cls is Message else cls.__new__(cls))
+        clone._type = self._type
+        clone._v = self._v
+        clone._data = self._data
+        clone._time = self._time
+        return clone
+
+    def __reduce__(self):
+        # Pickles name the public class and carry the values by name, so they survive layout changes;
+        # __setstate__ checks them like a constructor would.
+        state = self._attrs()
+        del state['type']
+        return (type(self), (self.type,), state)
+
+    def __setstate__(self, state):
+        self._assign(state, True)
+
+    cdef int _wire_ints(self, int *out) noexcept:
+        """Write the encoded values of a non-sysex message to out (unclipped); return how many."""
+        cdef const TypeSpec *spec = &TYPE_SPECS[self._type]
+        cdef int value
+        out[0] = spec.status | self._v[0]
+        if spec.encoding == ENC_SIGNED14 or spec.encoding == ENC_UNSIGNED14:
+            value = self._v[1] + (PITCH_OFFSET if spec.encoding == ENC_SIGNED14 else 0)
+            out[1] = value & 0x7F
+            out[2] = value >> 7
+        elif spec.encoding == ENC_NIBBLES:
+            out[1] = self._v[1] << 4 | self._v[2]
+        else:
+            out[1] = self._v[1]
+            out[2] = self._v[2]
+        return spec.length
+
+    cpdef list bytes(self):
+        """Return the encoded message as a list of ints."""
+        cdef int out[3]
+        cdef int n
+        if self._data is not None:
+            return [0xF0, *self._data, 0xF7]
+        n = self._wire_ints(out)
+        if n == 1:
+            return [out[0]]
+        if n == 2:
+            return [out[0], out[1]]
+        return [out[0], out[1], out[2]]
+
+    def __len__(self):
+        if self._data is not None:
+            return 2 + len(self._data)
+        return TYPE_SPECS[self._type].length
+
+    def __str__(self):
+        return msg2str(self._attrs())
+
+    @classmethod
+    def from_bytes(cls, data, time=0):
+        """Decode one message from bytes or any sequence of ints (the reverse of bytes() and bin()).
+
+        Raises ValueError (TypeError for items that are not ints) unless data is exactly one valid message.
+        """
+        cdef Message msg
+        cdef uint8_t small[4]
+        cdef const uint8_t *buf
+        cdef Py_ssize_t n
+        validate_time(time)
+        if type(data) is bytes:
+            raw = data
+            buf = <const uint8_t *>PyBytes_AS_STRING(raw)
+            n = len(raw)
+        else:
+            raw = _byte_values(data)
+            buf = <const uint8_t *>PyByteArray_AS_STRING(raw)
+            n = len(raw)
+        check_wire(buf, n, True)
+        msg = message_from_wire(buf, n, time)
+        return msg if cls is Message else msg._copy_as(cls)
+
+    @classmethod
+    def from_hex(cls, text, time=0, sep=None):
+        """Decode one message from hex numbers, such as hex() returns (the separator may be any space)."""
+        text = ''.join([' ' if c.isspace() else c for c in text])
+        if sep is not None:
+            # The same width keeps the character positions of bytearray.fromhex()'s errors right.
+            text = text.replace(sep, ' ' * len(sep))
+        return cls.from_bytes(bytearray.fromhex(text), time=time)
+
+    @classmethod
+    def from_str(cls, text):
+        """Decode one message from the text format (the reverse of str(msg))."""
+        return cls(**str2msg(text))
+
+
+cdef (PyTypeObject *) _public_type = <PyTypeObject *>Message
+# Present the class under its public path: pickles, reprs and error messages then say midox.Message.
+_public_type.tp_name = b'midox.Message'
+
+
+cdef bytearray _byte_values(object data):
+    """Copy a sequence of ints into a bytearray, raising mido's errors for items that are not bytes."""
+    items = data if isinstance(data, (list, tuple)) else list(data)
+    cdef Py_ssize_t i, n = len(items)
+    cdef bytearray raw = bytearray(n)
+    for i in range(n):
+        item = items[i]
+        if PyLong_CheckExact(item) and 0 <= item <= 255:
+            raw[i] = item
+        elif i == 0:
+            raise ValueError(f'invalid status byte {item!r}')
+        else:
+            raw[i] = checked_int(A_DATA, item, True)    # raises: the item is not a data byte
+    return raw
+
+
+cdef int check_wire(const uint8_t *buf, Py_ssize_t n, bint check_data) except -1:
+    cdef Py_ssize_t i, end = n
+    cdef int type_id
+    cdef const TypeSpec *spec
+    if n == 0:
+        raise ValueError('message is 0 bytes long')
+    type_id = TYPE_BY_STATUS[buf[0]]
+    if type_id < 0:
+        raise ValueError(f'invalid status byte {buf[0]}')
+    spec = &TYPE_SPECS[type_id]
+    if spec.encoding == ENC_SYSEX:
+        if n < 2:
+            raise ValueError('sysex without end byte')
+        if buf[n - 1] != 0xF7:
+            raise ValueError(f'invalid sysex end byte {buf[n - 1]}')
+        end = n - 1
+    if check_data:
+        for i in range(1, end):
+            if buf[i] > 127:
+                raise ValueError('data byte must be in range 0..127')
+    if spec.length != 0 and n != spec.length:
+        raise ValueError(f'wrong number of bytes for {TYPE_NAMES[type_id]} message')
+    return 0
+
+
+cdef Message message_from_wire(const uint8_t *buf, Py_ssize_t n, object time):
+    cdef int type_id = TYPE_BY_STATUS[buf[0]]
+    cdef const TypeSpec *spec = &TYPE_SPECS[type_id]
+    cdef Message msg = Message.__new__(Message)
+    msg._type = type_id
+    msg._time = time
+    msg._data = None
+    msg._v[0] = (buf[0] & 0x0F) if spec.has_channel else 0
+    msg._v[1] = msg._v[2] = 0
+    if spec.encoding == ENC_PLAIN:
+        if n > 1:
+            msg._v[1] = buf[1]
+        if n > 2:
+            msg._v[2] = buf[2]
+    elif spec.encoding == ENC_SIGNED14:
+        msg._v[1] = (buf[1] | buf[2] << 7) - PITCH_OFFSET
+    elif spec.encoding == ENC_UNSIGNED14:
+        msg._v[1] = buf[1] | buf[2] << 7
+    elif spec.encoding == ENC_NIBBLES:
+        msg._v[1] = buf[1] >> 4
+        msg._v[2] = buf[1] & 0x0F
+    else:
+        msg._data = SysexData(buf[1:n - 1])
+    return msg
+
+
+# mido's messages.specs, decode and encode helpers --------------------------------------------------------
+
+def make_msgdict(type_, overrides):
+    """Return a message dict of the given type: defaults, then overrides (nothing is checked)."""
+    spec = SPEC_BY_TYPE.get(type_)
+    if spec is None:
+        raise LookupError(f'Unknown message type {type_!r}')
+    msg = Message(type_)._attrs()
+    msg.update(overrides)
+    return msg
+
+
+def decode_message(msg_bytes, time=0, check=True):
+    """Decode message bytes to a message dict; raises ValueError for invalid bytes."""
+    cdef bytearray raw = _byte_values(msg_bytes)
+    cdef const uint8_t *buf = <const uint8_t *>PyByteArray_AS_STRING(raw)
+    check_wire(buf, len(raw), check)
+    attrs = message_from_wire(buf, len(raw), time)._attrs()
+    if 'data' in attrs:
+        attrs['data'] = tuple(attrs['data'])
+    return attrs
+
+
+def encode_message(msg):
+    """Encode a message dict as a list of ints (the values are not checked)."""
+    return Message(skip_checks=True, **msg).bytes()
+
+
+# The text format ("String Encoding" in the manual) -------------------------------------------------------
+
+def msg2str(msg, include_time=True):
+    """Format a message dict as text: 'note_on channel=0 note=60 velocity=64 time=0'."""
+    words = [msg['type']]
+    for name in SPEC_BY_TYPE[msg['type']]['value_names']:
+        value = msg[name]
+        if name == 'data':
+            value = '({})'.format(','.join([str(byte) for byte in value]))
+        words.append(f'{name}={value}')
+    if include_time:
+        words.append(f"time={msg['time']}")
+    return ' '.join(words)
+
+
+def _parse_time(text):
+    for number in (int, float):
+        try:
+            return number(text)
+        except ValueError:
+            pass
+    raise ValueError(f'invalid time {text!r}')
+
+
+def _parse_data(text):
+    if not (text.startswith('(') and text.endswith(')')):
+        raise ValueError('missing parentheses in data message')
+    inner = text[1:-1]
+    if not inner:
+        return []       # 'data=()', an empty sysex (mido cannot read it back)
+    try:
+        return [int(byte) for byte in inner.split(',')]
+    except ValueError as error:
+        raise ValueError('unable to parse data bytes') from error
+
+
+def str2msg(text):
+    """Parse the text format into a message dict with defaults filled in (values are not checked)."""
+    words = text.split()
+    if not words:
+        raise ValueError('empty message string')
+    values = {}
+    for word in words[1:]:
+        name, equals, value = word.partition('=')
+        if not equals:
+            raise ValueError(f'expected name=value, got {word!r}')
+        if name == 'time':
+            values[name] = _parse_time(value)
+        elif name == 'data':
+            values[name] = _parse_data(value)
+        else:
+            values[name] = int(value)
+    return make_msgdict(words[0], values)
+
+
+def format_as_string(msg, include_time=True):
+    """Format a message in the text format; include_time=False leaves out the time."""
+    return msg2str(vars(msg), include_time=include_time)
+
+
+def parse_string(text):
+    """Parse one message in the text format (it may span lines); ValueError if it cannot."""
+    return Message.from_str(text)
+
+
+def parse_string_stream(stream):
+    """Parse lines of the text format, yielding (message, None) or (None, 'line N: error').
+
+    Everything after a '#' on a line is a comment; blank lines are skipped.
+    """
+    for line_number, line in enumerate(stream, 1):
+        line = line.split('#')[0].strip()
+        if not line:
+            continue
+        try:
+            message = parse_string(line)
+        except (ValueError, LookupError) as error:
+            yield None, f'line {line_number}: {error.args[0]}'
+        else:
+            yield message, None

@@ -1,0 +1,16 @@
+"""Shared test set-up: refuse to run against an unbuilt source tree, and hypothesis profiles."""
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_configure(config):
+    try:
+        import midox._core._messages  # noqa: F401
+    except ImportError as error:
+        pytest.exit(f"midox is not built ({error}); run: python -m pip install -e '.[test]'", returncode=4)

@@ -82,7 +82,7 @@ cdef _fill_tables():
         spec.encoding = encoding
         spec.n_values = len(value_names)
         spec.has_channel = status < 0xF0
-        for i in range(NUM_ATTRS):
+        for i in range(<int>NUM_ATTRS):
             SLOT[type_id][i] = NO_SLOT
         slot = 1
         for i, value_name in enumerate(value_names):

@@ -20,9 +20,8 @@ class FrozenMessage(Frozen, Message):
     __slots__ = ()
 
 
-# The frozen class of each mutable message class, and back.
-_FROZEN = {Message: FrozenMessage}
-_THAWED = {frozen: thawed for thawed, frozen in _FROZEN.items()}
+# The frozen class of each mutable message class, most derived first (isinstance picks the first match).
+_FROZEN = [(Message, FrozenMessage)]
 
 
 def is_frozen(msg):
@@ -37,10 +36,10 @@ def freeze_message(msg):
     """
     if msg is None or isinstance(msg, Frozen):
         return msg
-    frozen_class = _FROZEN.get(type(msg))
-    if frozen_class is None:
-        raise ValueError('first argument must be a message or None')
-    return msg._copy_as(frozen_class)
+    for mutable_class, frozen_class in _FROZEN:
+        if isinstance(msg, mutable_class):
+            return msg._copy_as(frozen_class)
+    raise ValueError('first argument must be a message or None')
 
 
 def thaw_message(msg):
@@ -49,7 +48,10 @@ def thaw_message(msg):
         return None
     if not isinstance(msg, BaseMessage):
         raise ValueError('first argument must be a message or None')
-    return msg._copy_as(_THAWED.get(type(msg), type(msg)))
+    for mutable_class, frozen_class in _FROZEN:
+        if isinstance(msg, frozen_class):
+            return msg._copy_as(mutable_class)
+    return msg.copy()
 
 
 __all__ = ["Frozen", "FrozenMessage", "freeze_message", "is_frozen", "thaw_message"]

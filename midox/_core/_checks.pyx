@@ -78,22 +78,22 @@ def check_type(type_):
         raise ValueError(f'invalid message type {type_!r}')
 
 
-def _checker(name):
+def _checker(name, function_name):
     cdef int attr = ATTR_IDS[name]
 
     def check(value):
         checked_int(attr, value, True)
-    check.__name__ = check.__qualname__ = f'check_{name}'
-    check.__doc__ = f'Raise TypeError or ValueError unless value is a valid {name}.'
+    check.__name__ = check.__qualname__ = function_name
+    check.__doc__ = f'Raise TypeError or ValueError unless value is a valid {name} value.'
     return check
 
 
-check_channel = _checker('channel')
-check_pos = _checker('pos')
-check_pitch = _checker('pitch')
-check_frame_type = _checker('frame_type')
-check_frame_value = _checker('frame_value')
-check_data_byte = _checker('data')
+check_channel = _checker('channel', 'check_channel')
+check_pos = _checker('pos', 'check_pos')
+check_pitch = _checker('pitch', 'check_pitch')
+check_frame_type = _checker('frame_type', 'check_frame_type')
+check_frame_value = _checker('frame_value', 'check_frame_value')
+check_data_byte = _checker('data', 'check_data_byte')
 
 
 def check_data(data_bytes):

@@ -1,4 +1,5 @@
 # Message classes and the C constructors that the parser and the file decoder use.
+from cpython.object cimport PyObject
 from libc.stdint cimport uint8_t
 
 from midox._core._specs cimport NUM_SLOTS
@@ -17,6 +18,7 @@ cdef class Message(BaseMessage):
     cdef object _get(self, int attr)
     cdef dict _attrs(self)
     cdef int _store(self, int attr, object value, bint check) except -1
+    cdef int _apply(self, PyObject **given, dict unknown, bint check) except -1
     cdef int _assign(self, dict values, bint check) except -1
     cdef int _wire_ints(self, int *out) noexcept
     cpdef list bytes(self)

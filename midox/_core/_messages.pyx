@@ -6,16 +6,17 @@ layout) is read from the spec table. ``message_from_wire`` builds a message from
 already validated; the parser and the file decoder use it. This module imports nothing from midox outside _core.
 """
 cimport cython
-from cpython.bytearray cimport PyByteArray_AS_STRING
-from cpython.bytes cimport PyBytes_AS_STRING
-from cpython.long cimport PyLong_CheckExact
-from cpython.object cimport PyObject_RichCompareBool, Py_EQ, PyTypeObject
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
+from cpython.dict cimport PyDict_GetItem
+from cpython.long cimport PyLong_AsLongAndOverflow, PyLong_CheckExact
+from cpython.object cimport PyObject, PyObject_RichCompareBool, Py_EQ, PyTypeObject
 from libc.stdint cimport uint8_t
 
 from midox._core._checks cimport checked_data, checked_int, validate_time
 from midox._core._specs cimport (
-    A_DATA, ATTR_DEFAULT, ATTR_IDS, ATTR_NAMES, DATA_SLOT, ENC_NIBBLES, ENC_PLAIN, ENC_SIGNED14, ENC_SYSEX,
-    ENC_UNSIGNED14, NUM_SLOTS, SLOT, TYPE_BY_STATUS, TYPE_IDS, TYPE_NAMES, TYPE_SPECS, TypeSpec,
+    A_CHANNEL, A_CONTROL, A_DATA, A_FRAME_TYPE, A_FRAME_VALUE, A_NOTE, A_PITCH, A_POS, A_PROGRAM, A_SONG, A_VALUE,
+    A_VELOCITY, ATTR_DEFAULT, ATTR_IDS, ATTR_NAMES, DATA_SLOT, ENC_NIBBLES, ENC_PLAIN, ENC_SIGNED14, ENC_SYSEX,
+    ENC_UNSIGNED14, NUM_ATTRS, NUM_SLOTS, SLOT, TYPE_BY_STATUS, TYPE_IDS, TYPE_NAMES, TYPE_SPECS, TypeSpec,
     is_realtime_status,
 )
 from midox._core._specs import SPEC_BY_TYPE
@@ -30,9 +31,19 @@ class SysexData(tuple):
         return SysexData(self + checked_data(other, True))
 
 
+SysexData.__module__ = 'midox.messages'     # its public path, which pickles name
+
+
 cdef object EMPTY_DATA = SysexData()
+cdef object MISSING = object()      # a value that was not given
+
+cdef enum:
+    SHORT_INPUT = 8                 # from_bytes decodes lists and tuples up to this long on the stack
+    GIVEN_TIME = NUM_ATTRS          # where a given[] array of values by Attr id holds time
+    NUM_GIVEN = NUM_ATTRS + 1
 
 
+@cython.no_gc   # a message holds numbers, strings and tuples of ints: it can never be part of a reference cycle
 cdef class BaseMessage:
     """Abstract base class of Message and MetaMessage.
 
@@ -105,7 +116,7 @@ cdef class BaseMessage:
         return not self == other
 
 
-@cython.no_gc       # values are ints and a tuple of ints: a message can never be part of a reference cycle
+@cython.no_gc   # as BaseMessage
 cdef class Message(BaseMessage):
     """A MIDI message: Message(type, skip_checks=False, **values).
 
@@ -117,13 +128,29 @@ cdef class Message(BaseMessage):
     Values are stored as ints: a bool or a numpy integer becomes an int.
     """
 
-    def __init__(self, type, skip_checks=False, **values):
+    def __init__(self, type, skip_checks=False, *, channel=MISSING, note=MISSING, velocity=MISSING,
+                 control=MISSING, value=MISSING, program=MISSING, pitch=MISSING, pos=MISSING, song=MISSING,
+                 frame_type=MISSING, frame_value=MISSING, data=MISSING, time=MISSING, **unknown):
+        # Named parameters rather than **values: no dict is built and no name is looked up twice.
+        cdef PyObject *given[NUM_GIVEN]
         type_id = TYPE_IDS.get(type)
         if type_id is None:
             raise LookupError(f'Unknown message type {type!r}')
         self._init(<int>type_id)
-        if values:
-            self._assign(values, not skip_checks)
+        given[A_CHANNEL] = <PyObject *>channel
+        given[A_NOTE] = <PyObject *>note
+        given[A_VELOCITY] = <PyObject *>velocity
+        given[A_CONTROL] = <PyObject *>control
+        given[A_VALUE] = <PyObject *>value
+        given[A_PROGRAM] = <PyObject *>program
+        given[A_PITCH] = <PyObject *>pitch
+        given[A_POS] = <PyObject *>pos
+        given[A_SONG] = <PyObject *>song
+        given[A_FRAME_TYPE] = <PyObject *>frame_type
+        given[A_FRAME_VALUE] = <PyObject *>frame_value
+        given[A_DATA] = <PyObject *>data
+        given[GIVEN_TIME] = <PyObject *>time
+        self._apply(given, unknown, not skip_checks)
 
     cdef void _init(self, int type_id) noexcept:
         cdef const TypeSpec *spec = &TYPE_SPECS[type_id]
@@ -146,27 +173,41 @@ cdef class Message(BaseMessage):
             self._v[SLOT[self._type][attr]] = checked_int(attr, value, check)
         return 0
 
-    cdef int _assign(self, dict values, bint check) except -1:
-        """Set values from a dict, in mido's order of checks: time, the type's values, unknown names."""
+    cdef int _apply(self, PyObject **given, dict unknown, bint check) except -1:
+        """Set the given values (MISSING where not given), in mido's order of checks: time, the type's
+        values in spec order, then names the type does not have. The caller keeps the values alive."""
         cdef const TypeSpec *spec = &TYPE_SPECS[self._type]
-        cdef Py_ssize_t used = 0
-        cdef int i
-        if 'time' in values:
-            time = values['time']
+        cdef int i, attr
+        if given[GIVEN_TIME] != <PyObject *>MISSING:
             if check:
-                validate_time(time)
-            self._time = time
-            used += 1
+                validate_time(<object>given[GIVEN_TIME])
+            self._time = <object>given[GIVEN_TIME]
         for i in range(spec.n_values):
-            name = ATTR_NAMES[spec.attrs[i]]
-            if name in values:
-                self._store(spec.attrs[i], values[name], check)
-                used += 1
-        if used != len(values):
-            for name in values:
-                if name != 'time' and (name not in ATTR_IDS or SLOT[self._type][<int>ATTR_IDS[name]] < 0):
-                    raise ValueError(f'{self.type} message has no attribute {name}')
+            attr = spec.attrs[i]
+            if given[attr] != <PyObject *>MISSING:
+                self._store(attr, <object>given[attr], check)
+        for attr in range(NUM_ATTRS):
+            if given[attr] != <PyObject *>MISSING and SLOT[self._type][attr] < 0:
+                raise ValueError(f'{self.type} message has no attribute {ATTR_NAMES[attr]}')
+        if unknown:
+            raise ValueError(f'{self.type} message has no attribute {next(iter(unknown))}')
         return 0
+
+    cdef int _assign(self, dict values, bint check) except -1:
+        """Set values from a dict of names (copy overrides, pickled state); the dict must not change meanwhile."""
+        cdef PyObject *given[NUM_GIVEN]
+        cdef int i
+        for i in range(NUM_GIVEN):
+            given[i] = <PyObject *>MISSING
+        unknown = {}
+        for name, value in values.items():
+            if name == 'time':
+                given[GIVEN_TIME] = <PyObject *>value
+            elif name in ATTR_IDS:
+                given[<int>ATTR_IDS[name]] = <PyObject *>value
+            else:
+                unknown[name] = value
+        return self._apply(given, unknown, check)
 
     cdef object _get(self, int attr):
         cdef int slot = SLOT[self._type][attr]
@@ -184,62 +225,62 @@ cdef class Message(BaseMessage):
     @property
     def channel(self):
         """Channel 0..15 (channel messages)."""
-        return self._get(0)
+        return self._get(A_CHANNEL)
 
     @property
     def note(self):
         """Note number 0..127 (note_on, note_off, polytouch)."""
-        return self._get(1)
+        return self._get(A_NOTE)
 
     @property
     def velocity(self):
         """Velocity 0..127 (note_on, note_off)."""
-        return self._get(2)
+        return self._get(A_VELOCITY)
 
     @property
     def control(self):
         """Controller number 0..127 (control_change)."""
-        return self._get(3)
+        return self._get(A_CONTROL)
 
     @property
     def value(self):
         """Value 0..127 (control_change, polytouch, aftertouch)."""
-        return self._get(4)
+        return self._get(A_VALUE)
 
     @property
     def program(self):
         """Program number 0..127 (program_change)."""
-        return self._get(5)
+        return self._get(A_PROGRAM)
 
     @property
     def pitch(self):
         """Pitch bend -8192..8191, 0 meaning centre (pitchwheel)."""
-        return self._get(6)
+        return self._get(A_PITCH)
 
     @property
     def pos(self):
         """Song position 0..16383 in MIDI beats (songpos)."""
-        return self._get(7)
+        return self._get(A_POS)
 
     @property
     def song(self):
         """Song number 0..127 (song_select)."""
-        return self._get(8)
+        return self._get(A_SONG)
 
     @property
     def frame_type(self):
         """MTC frame type 0..7 (quarter_frame)."""
-        return self._get(9)
+        return self._get(A_FRAME_TYPE)
 
     @property
     def frame_value(self):
         """MTC frame value 0..15 (quarter_frame)."""
-        return self._get(10)
+        return self._get(A_FRAME_VALUE)
 
     @property
     def data(self):
         """The data bytes between F0 and F7, as a SysexData tuple (sysex)."""
-        return self._get(11)
+        return self._get(A_DATA)
 
     @property
     def __dict__(self):
@@ -261,9 +302,10 @@ cdef class Message(BaseMessage):
 
     def is_cc(self, control=None):
         """Return True for a control_change message, or for one of the given control number."""
-        if TYPE_SPECS[self._type].status != 0xB0:
+        cdef int slot = SLOT[self._type][A_CONTROL]
+        if slot < 0:
             return False
-        return control is None or self._v[SLOT[self._type][3]] == control
+        return control is None or self._v[slot] == control
 
     def __setattr__(self, name, value):
         if name == 'time':
@@ -316,14 +358,14 @@ cdef class Message(BaseMessage):
         return clone
 
     def __reduce__(self):
-        # Pickles name the public class and carry the values by name, so they survive layout changes;
-        # __setstate__ checks them like a constructor would.
+        # Pickles name the public class and carry the values by name, so they survive layout changes.
+        # Like copy(), unpickling keeps values that skip_checks let in (pickle trusts its input anyway).
         state = self._attrs()
         del state['type']
         return (type(self), (self.type,), state)
 
     def __setstate__(self, state):
-        self._assign(state, True)
+        self._assign(dict(state), False)
 
     cdef int _wire_ints(self, int *out) noexcept:
         """Write the encoded values of a non-sysex message to out (unclipped); return how many."""
@@ -369,18 +411,20 @@ cdef class Message(BaseMessage):
         Raises ValueError (TypeError for items that are not ints) unless data is exactly one valid message.
         """
         cdef Message msg
-        cdef uint8_t small[4]
-        cdef const uint8_t *buf
+        cdef uint8_t small[SHORT_INPUT]
+        cdef const uint8_t *buf = small
         cdef Py_ssize_t n
         validate_time(time)
         if type(data) is bytes:
-            raw = data
-            buf = <const uint8_t *>PyBytes_AS_STRING(raw)
-            n = len(raw)
+            buf = <const uint8_t *>PyBytes_AS_STRING(data)
+            n = len(data)
+        elif (type(data) is list or type(data) is tuple) and len(data) <= SHORT_INPUT:
+            n = len(data)
+            _copy_byte_values(data, n, small)
         else:
-            raw = _byte_values(data)
-            buf = <const uint8_t *>PyByteArray_AS_STRING(raw)
-            n = len(raw)
+            data = _byte_values(data)
+            buf = <const uint8_t *>PyBytes_AS_STRING(data)
+            n = len(data)
         check_wire(buf, n, True)
         msg = message_from_wire(buf, n, time)
         return msg if cls is Message else msg._copy_as(cls)
@@ -405,20 +449,37 @@ cdef (PyTypeObject *) _public_type = <PyTypeObject *>Message
 _public_type.tp_name = b'midox.Message'
 
 
-cdef bytearray _byte_values(object data):
-    """Copy a sequence of ints into a bytearray, raising mido's errors for items that are not bytes."""
-    items = data if isinstance(data, (list, tuple)) else list(data)
-    cdef Py_ssize_t i, n = len(items)
-    cdef bytearray raw = bytearray(n)
+cdef bytes _byte_values(object data):
+    """Copy a sequence of ints into bytes, raising mido's errors for items that are not bytes."""
+    items = data if type(data) is list or type(data) is tuple else list(data)
+    cdef bytes raw = PyBytes_FromStringAndSize(NULL, len(items))   # ours alone until returned: safe to fill
+    _copy_byte_values(items, len(items), <uint8_t *>PyBytes_AS_STRING(raw))
+    return raw
+
+
+cdef int _copy_byte_values(object items, Py_ssize_t n, uint8_t *out) except -1:
+    """Write the first n items of a list or tuple of ints to out, raising mido's errors in mido's order:
+    the status byte, a sysex's end byte, then the data bytes."""
+    cdef Py_ssize_t i
+    if n == 0:
+        return 0
+    if not _is_byte(items[0]):
+        raise ValueError(f'invalid status byte {items[0]!r}')
+    if items[0] == 0xF0 and n > 1 and not _is_byte(items[n - 1]):
+        raise ValueError(f'invalid sysex end byte {items[n - 1]!r}')
     for i in range(n):
         item = items[i]
-        if PyLong_CheckExact(item) and 0 <= item <= 255:
-            raw[i] = item
-        elif i == 0:
-            raise ValueError(f'invalid status byte {item!r}')
-        else:
-            raw[i] = checked_int(A_DATA, item, True)    # raises: the item is not a data byte
-    return raw
+        out[i] = <uint8_t>(item if _is_byte(item) else checked_int(A_DATA, item, True))    # or raises
+    return 0
+
+
+cdef inline bint _is_byte(object item) noexcept:
+    cdef int overflow = 0
+    cdef long value
+    if not PyLong_CheckExact(item):
+        return False
+    value = PyLong_AsLongAndOverflow(item, &overflow)
+    return overflow == 0 and 0 <= value <= 255
 
 
 cdef int check_wire(const uint8_t *buf, Py_ssize_t n, bint check_data) except -1:
@@ -486,8 +547,8 @@ def make_msgdict(type_, overrides):
 
 def decode_message(msg_bytes, time=0, check=True):
     """Decode message bytes to a message dict; raises ValueError for invalid bytes."""
-    cdef bytearray raw = _byte_values(msg_bytes)
-    cdef const uint8_t *buf = <const uint8_t *>PyByteArray_AS_STRING(raw)
+    cdef bytes raw = _byte_values(msg_bytes)
+    cdef const uint8_t *buf = <const uint8_t *>PyBytes_AS_STRING(raw)
     check_wire(buf, len(raw), check)
     attrs = message_from_wire(buf, len(raw), time)._attrs()
     if 'data' in attrs:

@@ -8,8 +8,8 @@ cdef enum:
     DATA_SLOT = 3       # SLOT value of 'data', which is stored as an object
     NO_SLOT = -1
 
-# Every value name of every message type. The order is fixed here; _specs.pyx gives each its facts.
-cdef enum Attr:
+# Attr ids: every value name of every message type. The order is fixed here; _specs.pyx gives each its facts.
+cdef enum:
     A_CHANNEL
     A_NOTE
     A_VELOCITY

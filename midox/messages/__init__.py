@@ -1,4 +1,5 @@
 """MIDI messages (mido's ``mido.messages``)."""
+from . import checks, decode, encode, messages, specs, strings
 from .checks import check_time
 from .messages import BaseMessage, Message, SysexData, format_as_string, parse_string, parse_string_stream
 from .specs import (

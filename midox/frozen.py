@@ -14,7 +14,7 @@ class Frozen:
         return hash(tuple(vars(self).items()))
 
 
-class FrozenMessage(Frozen, Message):
+class FrozenMessage(Frozen, Message):  # type: ignore[misc]  # hashable, unlike its mutable base
     """A Message that cannot change: FrozenMessage(type, **values), or freeze_message(msg)."""
 
     __slots__ = ()

@@ -11,7 +11,6 @@ from typing_extensions import Self, disjoint_base
 
 _M = TypeVar("_M", bound=Message)
 
-@disjoint_base
 class SysexData(tuple[int, ...]):
     """The data bytes of a sysex message: a tuple whose ``+=`` accepts any sequence of data bytes."""
 

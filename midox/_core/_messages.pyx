@@ -8,8 +8,10 @@ already validated; the parser and the file decoder use it. This module imports n
 cimport cython
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from cpython.dict cimport PyDict_GetItem
-from cpython.long cimport PyLong_AsLongAndOverflow, PyLong_CheckExact
+from cpython.long cimport PyLong_AsLongAndOverflow, PyLong_CheckExact, PyLong_FromLong
 from cpython.object cimport PyObject, PyObject_RichCompareBool, Py_EQ, PyTypeObject
+from cpython.ref cimport Py_DECREF, Py_INCREF
+from cpython.tuple cimport PyTuple_SET_ITEM
 from libc.stdint cimport uint8_t
 
 from midox._core._checks cimport checked_data, checked_int, validate_time
@@ -21,11 +23,16 @@ from midox._core._specs cimport (
 )
 from midox._core._specs import SPEC_BY_TYPE
 
+cdef extern from "Python.h":
+    PyObject *PyType_GenericAlloc(PyTypeObject *cls, Py_ssize_t n_items)
+
 cdef int PITCH_OFFSET = 8192     # pitchwheel travels as an unsigned 14-bit number, 8192 meaning centre
 
 
 class SysexData(tuple):
     """The data bytes of a sysex message: a tuple whose ``+=`` accepts any sequence of data bytes."""
+
+    __slots__ = ()
 
     def __iadd__(self, other):
         return SysexData(self + checked_data(other, True))
@@ -529,8 +536,23 @@ cdef Message message_from_wire(const uint8_t *buf, Py_ssize_t n, object time):
         msg._v[1] = buf[1] >> 4
         msg._v[2] = buf[1] & 0x0F
     else:
-        msg._data = SysexData(buf[1:n - 1])
+        msg._data = new_sysex_data(buf + 1, n - 2)
     return msg
+
+
+cdef object new_sysex_data(const uint8_t *data, Py_ssize_t n):
+    """Return a SysexData of n bytes, built as tuple() would build it but without a Python-level call."""
+    cdef PyObject *tup = PyType_GenericAlloc(<PyTypeObject *>SysexData, n)     # SysexData's tp_alloc
+    cdef Py_ssize_t i
+    if tup == NULL:
+        raise MemoryError()
+    result = <object>tup
+    Py_DECREF(result)       # <object> took a second reference to the one tp_alloc returned
+    for i in range(n):
+        item = <object>PyLong_FromLong(data[i])    # the small-int cache: no allocation
+        Py_INCREF(item)     # PyTuple_SET_ITEM steals the reference
+        PyTuple_SET_ITEM(result, i, item)
+    return result
 
 
 # mido's messages.specs, decode and encode helpers --------------------------------------------------------

@@ -140,33 +140,57 @@ cdef class Parser(_ByteStream):
     Feed it bytes, a bytearray or any iterable of ints (``feed``), or one byte at a time (``feed_byte``);
     take messages with ``get_message``, by iterating, or from the public ``messages`` deque.
     """
-    cdef public object messages
+    cdef object _messages
+    cdef object _append         # self._messages.append, bound once: it runs for every message
 
     def __init__(self, data=None):
         self.messages = deque()
         if data is not None:
             self.feed(data)
 
+    @property
+    def messages(self):
+        """The parsed messages waiting to be taken, oldest first (a collections.deque)."""
+        return self._messages
+
+    @messages.setter
+    def messages(self, messages):
+        self._messages = messages
+        self._append = messages.append
+
     cdef int _emit(self, const uint8_t *buf, Py_ssize_t n) except -1:
-        self.messages.append(message_from_wire(buf, n, 0))
+        self._append(message_from_wire(buf, n, 0))
         return 0
 
     def get_message(self):
         """Return the oldest parsed message, or None if there is none yet."""
-        return self.messages.popleft() if self.messages else None
+        return self._messages.popleft() if self._messages else None
 
     def pending(self):
         """Return how many parsed messages are waiting."""
-        return len(self.messages)
+        return len(self._messages)
 
     def __len__(self):
-        return len(self.messages)
+        return len(self._messages)
 
     def __iter__(self):
         """Yield parsed messages until none are waiting (the messages are removed)."""
-        messages = self.messages
+        messages = self._messages
         while messages:
             yield messages.popleft()
+
+
+@cython.final
+cdef class _MessageList(_ByteStream):
+    """Parses bytes into a list of messages (parse_all)."""
+    cdef list messages
+
+    def __init__(self):
+        self.messages = []
+
+    cdef int _emit(self, const uint8_t *buf, Py_ssize_t n) except -1:
+        self.messages.append(message_from_wire(buf, n, 0))
+        return 0
 
 
 @cython.final
@@ -195,7 +219,9 @@ cdef class Tokenizer(_ByteStream):
 
 def parse_all(data):
     """Parse MIDI bytes and return a list of all the messages in them."""
-    return list(Parser(data).messages)
+    cdef _MessageList parsed = _MessageList()
+    parsed.feed(data)
+    return parsed.messages
 
 
 def parse(data):

@@ -6,10 +6,11 @@ from midox._core._specs cimport NUM_SLOTS
 
 
 cdef class BaseMessage:
-    cdef object _time
+    pass
 
 
 cdef class Message(BaseMessage):
+    cdef object _time           # delta time: an int or float (any real number)
     cdef uint8_t _type          # type id: a row of the spec table
     cdef int _v[NUM_SLOTS]      # slot 0 channel, slots 1 and 2 the other values (see _specs.SLOT)
     cdef object _data           # SysexData of a sysex message, None otherwise

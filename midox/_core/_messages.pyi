@@ -17,12 +17,9 @@ class SysexData(tuple[int, ...]):
     # Unlike tuple's, += takes any iterable of data bytes (checked) and keeps the SysexData type.
     def __iadd__(self, other: Iterable[int]) -> SysexData: ...  # type: ignore[override, misc]
 
-@disjoint_base
 class BaseMessage:
     is_meta: ClassVar[bool]
     __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def time(self) -> float: ...
     @property
     def is_realtime(self) -> bool: ...
     def is_cc(self, control: int | None = None) -> bool: ...

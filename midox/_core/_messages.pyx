@@ -60,11 +60,6 @@ cdef class BaseMessage:
     is_meta = False
 
     @property
-    def time(self):
-        """Delta time: ticks in a MIDI file track, seconds elsewhere (an int or a float)."""
-        return self._time
-
-    @property
     def is_realtime(self):
         """True for the system real-time messages (clock, start, continue, stop, active_sensing, reset)."""
         return False
@@ -228,6 +223,11 @@ cdef class Message(BaseMessage):
     def type(self):
         """The message type, such as 'note_on' (read only)."""
         return TYPE_NAMES[self._type]
+
+    @property
+    def time(self):
+        """Delta time: ticks in a MIDI file track, seconds elsewhere (an int or a float)."""
+        return self._time
 
     @property
     def channel(self):

@@ -12,7 +12,7 @@ import os
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
-CORE_MODULES = ["_specs", "_checks", "_messages", "_parser"]
+CORE_MODULES = ["_specs", "_checks", "_messages", "_parser", "_smf"]
 
 
 def _flag(name):

@@ -20,21 +20,50 @@ from .messages import (
     parse_string,
     parse_string_stream,
 )
+from .midifiles import (
+    FileProblem,
+    KeySignatureError,
+    MetaMessage,
+    MidiFile,
+    MidiFileWarning,
+    MidiTrack,
+    UnknownMetaMessage,
+    bpm2tempo,
+    merge_tracks,
+    second2tick,
+    tempo2bpm,
+    tick2second,
+)
 from .parser import Parser, parse, parse_all
+from .syx import read_syx_file, write_syx_file
 from .version import version_info
 
 __all__ = [
+    "FileProblem",
+    "KeySignatureError",
     "MAX_PITCHWHEEL",
     "MAX_SONGPOS",
     "MIN_PITCHWHEEL",
     "MIN_SONGPOS",
     "Message",
+    "MetaMessage",
+    "MidiFile",
+    "MidiFileWarning",
+    "MidiTrack",
     "Parser",
+    "UnknownMetaMessage",
     "__version__",
+    "bpm2tempo",
     "format_as_string",
+    "merge_tracks",
     "parse",
     "parse_all",
     "parse_string",
     "parse_string_stream",
+    "read_syx_file",
+    "second2tick",
+    "tempo2bpm",
+    "tick2second",
     "version_info",
+    "write_syx_file",
 ]

@@ -1,5 +1,6 @@
 """Frozen messages: immutable and hashable, so they can be set members and dict keys (mido's ``mido.frozen``)."""
 from .messages import BaseMessage, Message
+from .midifiles.meta import MetaMessage, UnknownMetaMessage
 
 
 class Frozen:
@@ -20,8 +21,33 @@ class FrozenMessage(Frozen, Message):  # type: ignore[misc]  # hashable, unlike 
     __slots__ = ()
 
 
+# The meta classes list the mutable class first, unlike FrozenMessage: the compiled BaseMessage has no
+# instance fields, so with Frozen first CPython would take Frozen (that is, object) as the layout base and
+# cls.__new__(cls), which copy(), pickle and freezing use, would refuse to make an instance. Frozen's two
+# methods are therefore bound explicitly, since BaseMessage now comes before Frozen in the MRO.
+class FrozenMetaMessage(MetaMessage, Frozen):
+    """A MetaMessage that cannot change: FrozenMetaMessage(type, **values), or freeze_message(msg)."""
+
+    __slots__ = ()
+    __setattr__ = Frozen.__setattr__
+    __hash__ = Frozen.__hash__  # type: ignore[assignment]  # hashable, unlike its mutable base
+
+
+class FrozenUnknownMetaMessage(UnknownMetaMessage, Frozen):
+    """An UnknownMetaMessage that cannot change (its repr says FrozenUnknownMetaMessage, as mido's)."""
+
+    __slots__ = ()
+    __setattr__ = Frozen.__setattr__
+    __hash__ = Frozen.__hash__  # type: ignore[assignment]  # hashable, unlike its mutable base
+
+
 # The frozen class of each mutable message class, most derived first (isinstance picks the first match).
-_FROZEN = [(Message, FrozenMessage)]
+# Meta messages are Python classes: their _copy_as() copies the instance dict.
+_FROZEN = [
+    (Message, FrozenMessage),
+    (UnknownMetaMessage, FrozenUnknownMetaMessage),
+    (MetaMessage, FrozenMetaMessage),
+]
 
 
 def is_frozen(msg):
@@ -54,4 +80,12 @@ def thaw_message(msg):
     return msg.copy()
 
 
-__all__ = ["Frozen", "FrozenMessage", "freeze_message", "is_frozen", "thaw_message"]
+__all__ = [
+    "Frozen",
+    "FrozenMessage",
+    "FrozenMetaMessage",
+    "FrozenUnknownMetaMessage",
+    "freeze_message",
+    "is_frozen",
+    "thaw_message",
+]

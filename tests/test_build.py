@@ -11,7 +11,8 @@ import pytest
 
 import midox
 
-CORE_MODULES = ['midox._core._specs', 'midox._core._checks', 'midox._core._messages', 'midox._core._parser']
+CORE_MODULES = ['midox._core._specs', 'midox._core._checks', 'midox._core._messages', 'midox._core._parser',
+                'midox._core._smf']
 
 
 @pytest.mark.parametrize('name', CORE_MODULES)

@@ -4,7 +4,8 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CORE_MODULES = ["midox._core._specs", "midox._core._checks", "midox._core._messages", "midox._core._parser"]
+CORE_MODULES = ["midox._core._specs", "midox._core._checks", "midox._core._messages", "midox._core._parser",
+                "midox._core._smf"]
 
 
 def test_stubs_match_the_compiled_modules():

@@ -51,6 +51,7 @@ cdef enum:
 
 
 @cython.no_gc   # a message holds numbers, strings and tuples of ints: it can never be part of a reference cycle
+@cython.auto_pickle(False)      # subclasses pickle through their own __reduce__, under their public names
 cdef class BaseMessage:
     """Abstract base class of Message and MetaMessage.
 
@@ -84,7 +85,7 @@ cdef class BaseMessage:
 
     def dict(self):
         """Return the attributes as a new dict (type, time, then the values); sysex data becomes a list."""
-        data = vars(self)
+        data = dict(vars(self))
         if data['type'] == 'sysex':
             data['data'] = list(data['data'])
         return data

@@ -1,0 +1,631 @@
+"""Standard MIDI File decoding and encoding, over the whole file as one buffer.
+
+decode_smf() reads every event of every track straight from the bytes and builds channel messages with
+the core's C constructor. Strict reading follows mido 1.3.3's algorithm (same results, same exception
+classes, plus the track and byte offset in the message); tolerant reading keeps everything it can and
+records each problem instead. No length field makes either read past the buffer or allocate more than
+the data can hold. encode_track() writes a track with running status. merge() is a k-way merge of tracks
+that are sorted by time, and SecondsIterator turns a merged track's ticks into seconds.
+
+Meta messages are built by callables that the caller passes in (midox.midifiles owns them); this module
+imports nothing from midox outside _core.
+"""
+cimport cython
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
+from cpython.long cimport PyLong_CheckExact, PyLong_FromUnsignedLongLong
+from libc.stdint cimport int64_t, uint8_t, uint64_t
+from libc.string cimport memcmp
+
+from numbers import Integral
+
+from midox._core._messages cimport Message, check_wire, message_from_wire
+from midox._core._specs cimport ENC_SYSEX, TYPE_BY_STATUS, TYPE_SPECS
+
+cdef enum:
+    MAX_STRICT_LENGTH = 1000000     # mido refuses longer sysex and meta events (OSError)
+    MAX_DELTA = 0x0FFFFFFF          # the largest delta time a 4-byte variable-length quantity holds
+
+
+class FileProblem(tuple):
+    """One problem that tolerant reading found and recovered from: (track, offset, what).
+
+    track is the index of the track (None for the file header and chunk structure), offset the byte offset
+    in the file, what a sentence saying what was wrong and what was done about it.
+    """
+    __slots__ = ()
+
+    def __new__(cls, track, offset, what):
+        return tuple.__new__(cls, (track, offset, what))
+
+    track = property(lambda self: self[0])
+    offset = property(lambda self: self[1])
+    what = property(lambda self: self[2])
+
+    def __repr__(self):
+        return f'FileProblem(track={self[0]!r}, offset={self[1]!r}, what={self[2]!r})'
+
+    def __str__(self):
+        where = 'header' if self[0] is None else f'track {self[0]}'
+        return f'{where}, byte {self[1]}: {self[2]}'
+
+
+cdef class _Truncated(Exception):
+    """Raised inside the reader when an event runs past the end of what may be read."""
+
+
+cdef inline uint64_t be32(const uint8_t *p) noexcept:
+    return (<uint64_t>p[0] << 24) | (<uint64_t>p[1] << 16) | (<uint64_t>p[2] << 8) | p[3]
+
+
+cdef inline int be16_signed(const uint8_t *p) noexcept:
+    cdef int value = (p[0] << 8) | p[1]
+    return value - 0x10000 if value >= 0x8000 else value
+
+
+@cython.final
+cdef class _Decoder:
+    cdef bytes data
+    cdef const uint8_t *buf
+    cdef Py_ssize_t size
+    cdef Py_ssize_t pos
+    cdef Py_ssize_t limit          # reads stop here: the buffer's end (strict) or the chunk's (tolerant)
+    cdef bint strict
+    cdef bint clip
+    cdef object charset
+    cdef object build_meta
+    cdef object unknown_meta
+    cdef object track_class
+    cdef list problems
+    cdef object track_index        # of the track being read, for messages and problems
+    cdef Py_ssize_t event_start    # offset of the event being read
+
+    cdef int fail(self, type error_class, str error, str recovery) except -1:
+        """Strict: raise error_class(error) with the place. Tolerant: record the problem and what was done
+        about it (the caller recovers)."""
+        if self.strict:
+            raise error_class(f'{error} (track {self.track_index}, byte offset {self.event_start})')
+        self.problems.append(FileProblem(self.track_index, self.event_start, f'{error}; {recovery}'))
+        return 0
+
+    cdef inline int byte(self) except -1:
+        if self.pos >= self.limit:
+            raise _Truncated()
+        self.pos += 1
+        return self.buf[self.pos - 1]
+
+    cdef object vlq(self):
+        """Read a variable-length quantity. Like mido, any number of bytes; past 8 a Python int grows."""
+        cdef uint64_t value = 0
+        cdef int byte
+        while True:
+            byte = self.byte()
+            value = (value << 7) | (byte & 0x7F)
+            if byte < 0x80:
+                return PyLong_FromUnsignedLongLong(value)
+            if value >> 56:
+                big = PyLong_FromUnsignedLongLong(value)
+                while True:
+                    byte = self.byte()
+                    big = (big << 7) | (byte & 0x7F)
+                    if byte < 0x80:
+                        return big
+
+    cdef Py_ssize_t length(self) except -1:
+        """Read the length of a sysex or meta event, refusing lengths that the data cannot hold."""
+        length = self.vlq()
+        if self.strict and length > MAX_STRICT_LENGTH:
+            raise OSError(f'Message length {length} exceeds maximum length {MAX_STRICT_LENGTH} '
+                          f'(track {self.track_index}, byte offset {self.event_start})')
+        if length > self.limit - self.pos:
+            raise _Truncated()
+        return length
+
+    cdef int read_events(self, Py_ssize_t start, int64_t chunk_size, list track) except -1:
+        """Read the events of one track into track.
+
+        Strict: until exactly chunk_size bytes are consumed, reading on past the chunk if an event straddles
+        its end (as mido does). Tolerant (chunk_size -1): until the chunk's end (self.limit), dropping a
+        truncated last event.
+        """
+        cdef int status, running = 0, data_byte, type_id, i, n
+        cdef bint peeked
+        cdef uint8_t short[3]
+        cdef Py_ssize_t length
+        carry = 0                 # delta time of dropped events, added to the next event (nothing is lost)
+        while (self.pos - start != chunk_size) if self.strict else (self.pos < self.limit):
+            self.event_start = self.pos
+            try:
+                delta = self.vlq()
+                if carry:
+                    delta, carry = delta + carry, 0
+                status = self.byte()
+                peeked = status < 0x80
+                if peeked:
+                    if running == 0:
+                        self.fail(OSError, 'running status without last_status', 'data byte skipped')
+                        carry = delta           # tolerant: skip the stray data byte
+                        continue
+                    short[1] = status
+                    status = running
+                if status == 0xFF:
+                    track.append(self.meta_event(delta))
+                elif status == 0xF0 or status == 0xF7:
+                    track.append(self.sysex_event(delta))
+                else:
+                    type_id = TYPE_BY_STATUS[status]
+                    if type_id < 0:
+                        self.fail(OSError, f'undefined status byte 0x{status:02x}', 'skipped')
+                        carry = delta           # tolerant: skip the undefined status byte
+                        continue
+                    if status < 0xF0:
+                        running = status        # only channel messages set running status (DECISIONS, fix 4)
+                    n = TYPE_SPECS[type_id].length
+                    short[0] = status
+                    for i in range(2 if peeked else 1, n):
+                        short[i] = self.byte()
+                    for i in range(1, n):
+                        if short[i] > 127:
+                            if not self.clip:
+                                self.fail(OSError, 'data byte must be in range 0..127', 'clipped to 127')
+                            short[i] = 127
+                    track.append(message_from_wire(short, n, delta))
+            except _Truncated:
+                if self.strict:
+                    raise EOFError(f'unexpected end of file (track {self.track_index}, byte offset '
+                                   f'{self.event_start})') from None
+                self.problems.append(FileProblem(self.track_index, self.event_start,
+                                                 'event cut off by the end of the track; dropped'))
+                self.pos = self.limit
+        return 0
+
+    cdef object sysex_event(self, object delta):
+        cdef Py_ssize_t length = self.length()
+        cdef Py_ssize_t first = self.pos, end = self.pos + length, i
+        cdef bytearray payload
+        self.pos = end
+        # The stored length includes F7 and an F0 may open an F7 packet: neither is sysex data.
+        if first < end and self.buf[first] == 0xF0:
+            first += 1
+        if first < end and self.buf[end - 1] == 0xF7:
+            end -= 1
+        payload = bytearray(self.buf[first:end])
+        for i in range(len(payload)):
+            if payload[i] > 127:
+                if not self.clip:
+                    self.fail(ValueError, 'data byte must be in range 0..127', 'sysex data clipped to 127')
+                for i in range(i, len(payload)):
+                    if payload[i] > 127:
+                        payload[i] = 127
+                break
+        payload[0:0] = b'\xF0'
+        payload.append(0xF7)
+        return message_from_wire(<const uint8_t *>payload, len(payload), delta)
+
+    cdef object meta_event(self, object delta):
+        cdef int type_byte = self.byte()
+        cdef Py_ssize_t length = self.length()
+        payload = self.data[self.pos:self.pos + length]
+        self.pos += length
+        if self.strict:
+            try:
+                return self.build_meta(type_byte, payload, delta, self.charset)
+            except Exception as error:
+                raise _with_place(error, self.track_index, self.event_start)
+        try:
+            return self.build_meta(type_byte, payload, delta, self.charset)
+        except Exception as error:
+            self.problems.append(FileProblem(
+                self.track_index, self.event_start,
+                f'meta event 0x{type_byte:02x} has a bad payload ({type(error).__name__}: {error}); '
+                'kept as UnknownMetaMessage'))
+            return self.unknown_meta(type_byte, tuple(payload), delta)
+
+    cdef object read_track(self, Py_ssize_t start, int64_t chunk_size, Py_ssize_t limit):
+        cdef list events = []
+        self.pos = start
+        self.limit = limit
+        self.read_events(start, chunk_size, events)
+        return events if self.track_class is list else self.track_class(events)
+
+
+cdef object _with_place(object error, object track, Py_ssize_t offset):
+    """The same exception class with the place appended, when the class can be built from a message."""
+    try:
+        placed = type(error)(f'{error} (track {track}, byte offset {offset})')
+    except Exception:
+        return error
+    placed.__cause__ = error
+    return placed
+
+
+def decode_smf(data, *, bint strict=True, bint clip=False, charset='latin1', build_meta, unknown_meta,
+               track_class=list):
+    """Decode a Standard MIDI File held in data (bytes).
+
+    :param build_meta: build_meta(type_byte, payload, delta, charset) returns a meta message.
+    :param unknown_meta: unknown_meta(type_byte, data, time) returns an UnknownMetaMessage (tolerant reading).
+    :return: (format, division, tracks, problems); division is the header's 16-bit word (SMPTE if negative).
+    """
+    cdef _Decoder d = _Decoder()
+    d.data = bytes(data)
+    d.buf = <const uint8_t *>PyBytes_AS_STRING(d.data)
+    d.size = len(d.data)
+    d.strict = strict
+    d.clip = clip
+    d.charset = charset
+    d.build_meta = build_meta
+    d.unknown_meta = unknown_meta
+    d.track_class = track_class
+    d.problems = []
+    d.track_index = None
+    if strict:
+        return _decode_strict(d)
+    return _decode_tolerant(d)
+
+
+cdef tuple _decode_strict(_Decoder d):
+    cdef Py_ssize_t header_end, start
+    cdef int fmt, ntracks, division, i
+    if d.size < 8:
+        raise EOFError('file is shorter than a chunk header (byte offset 0)')
+    if memcmp(d.buf, b'MThd', 4) != 0:
+        raise OSError('MThd not found. Probably not a MIDI file')
+    header_end = min(8 + <Py_ssize_t>be32(d.buf + 4), d.size)
+    if header_end - 8 < 6:
+        raise EOFError('MThd chunk is shorter than 6 bytes (byte offset 8)')
+    fmt = be16_signed(d.buf + 8)
+    ntracks = be16_signed(d.buf + 10)
+    division = be16_signed(d.buf + 12)
+    tracks = []
+    d.pos = header_end
+    for i in range(ntracks):
+        d.track_index = i
+        d.event_start = d.pos
+        if d.size - d.pos < 8:
+            raise EOFError(f'missing track chunk (track {i}, byte offset {d.pos})')
+        if memcmp(d.buf + d.pos, b'MTrk', 4) != 0:
+            raise OSError(f'no MTrk header at start of track (track {i}, byte offset {d.pos})')
+        start = d.pos + 8
+        tracks.append(d.read_track(start, <int64_t>be32(d.buf + d.pos + 4), d.size))
+    return fmt, division, tracks, d.problems
+
+
+cdef tuple _decode_tolerant(_Decoder d):
+    cdef Py_ssize_t pos, start, end, found, header_size
+    cdef int fmt = 1, ntracks = -1, division = 480
+    cdef uint64_t chunk_size
+    problem = d.problems.append
+    pos = _unwrap_riff(d)
+    if d.size - pos < 8 or memcmp(d.buf + pos, b'MThd', 4) != 0:
+        found = d.data.find(b'MThd', pos, d.size)
+        if found < 0:
+            problem(FileProblem(None, pos, 'no MThd header: not a MIDI file; no tracks read'))
+            return fmt, division, [], d.problems
+        problem(FileProblem(None, pos, f'{found - pos} bytes before the MThd header skipped'))
+        pos = found
+    header_size = min(<Py_ssize_t>be32(d.buf + pos + 4), d.size - pos - 8) if d.size - pos >= 8 else 0
+    if header_size >= 6:
+        fmt = be16_signed(d.buf + pos + 8)
+        ntracks = be16_signed(d.buf + pos + 10)
+        division = be16_signed(d.buf + pos + 12)
+    else:
+        problem(FileProblem(None, pos, 'MThd chunk shorter than 6 bytes; format 1 at 480 ticks per beat assumed'))
+    if division == 0:
+        problem(FileProblem(None, pos + 12, 'division of 0 ticks per beat; 480 assumed'))
+        division = 480
+    pos += 8 + header_size
+    tracks = []
+    while d.size - pos >= 8:
+        chunk_size = be32(d.buf + pos + 4)
+        if memcmp(d.buf + pos, b'MTrk', 4) == 0:
+            start = pos + 8
+            end = d.size if chunk_size > <uint64_t>(d.size - start) else start + <Py_ssize_t>chunk_size
+            if chunk_size > <uint64_t>(d.size - start):
+                problem(FileProblem(len(tracks), pos, f'track chunk claims {chunk_size} bytes but '
+                                                      f'{d.size - start} remain; read to the end of the file'))
+            d.track_index = len(tracks)
+            tracks.append(d.read_track(start, -1, end))
+            pos = end
+        elif memcmp(d.buf + pos, b'MThd', 4) == 0:
+            problem(FileProblem(None, pos, f'another MIDI file follows (MThd); its {d.size - pos} bytes ignored'))
+            pos = d.size
+            break
+        elif _is_chunk_id(d.buf + pos):
+            problem(FileProblem(None, pos, f'unknown chunk {bytes(d.buf[pos:pos + 4])!r} skipped'))
+            pos = d.size if chunk_size > <uint64_t>(d.size - pos - 8) else pos + 8 + <Py_ssize_t>chunk_size
+        else:
+            found = d.data.find(b'MTrk', pos + 1, d.size)
+            end = d.size if found < 0 else found
+            problem(FileProblem(None, pos, f'{end - pos} bytes of garbage between chunks skipped'))
+            pos = end
+    if pos < d.size:
+        problem(FileProblem(None, pos, f'{d.size - pos} trailing bytes after the last chunk ignored'))
+    if ntracks >= 0 and ntracks != len(tracks):
+        problem(FileProblem(None, 10, f'header declares {ntracks} tracks but the file holds {len(tracks)}; '
+                                      f'all {len(tracks)} read'))
+    return fmt, division, tracks, d.problems
+
+
+cdef Py_ssize_t _unwrap_riff(_Decoder d) except -1:
+    """Narrow the buffer to the SMF inside a RIFF RMID file's 'data' chunk; return where reading starts."""
+    cdef Py_ssize_t pos = 12
+    cdef uint64_t size
+    if d.size < 12 or memcmp(d.buf, b'RIFF', 4) != 0 or memcmp(d.buf + 8, b'RMID', 4) != 0:
+        return 0
+    while d.size - pos >= 8:
+        size = <uint64_t>d.buf[pos + 4] | (<uint64_t>d.buf[pos + 5] << 8) | (<uint64_t>d.buf[pos + 6] << 16) \
+            | (<uint64_t>d.buf[pos + 7] << 24)      # RIFF lengths are little-endian
+        if memcmp(d.buf + pos, b'data', 4) == 0:
+            d.problems.append(FileProblem(None, 0, 'RIFF RMID wrapper removed'))
+            if size < <uint64_t>(d.size - pos - 8):
+                d.size = pos + 8 + <Py_ssize_t>size
+            return pos + 8
+        pos += 8 + <Py_ssize_t>min(size + (size & 1), <uint64_t>(d.size - pos))     # chunks are padded to even
+    return 0
+
+
+cdef bint _is_chunk_id(const uint8_t *p) noexcept:
+    cdef int i
+    for i in range(4):
+        if not (0x20 < p[i] < 0x7F):
+            return False
+    return True
+
+
+# Encoding ---------------------------------------------------------------------------------------------------
+
+cdef inline void put_vlq(bytearray out, uint64_t value):
+    cdef uint8_t buf[10]
+    cdef int n = 0
+    buf[9] = value & 0x7F
+    value >>= 7
+    n = 1
+    while value:
+        buf[9 - n] = (value & 0x7F) | 0x80
+        value >>= 7
+        n += 1
+    out += (<char *>buf)[10 - n:10]
+
+
+def encode_track(track, *, meta_event, end_of_track):
+    """Encode a track as the body of an MTrk chunk, with running status.
+
+    Every end_of_track message is dropped and its delta time added to the next message; one end_of_track
+    closes the track (mido's fix_end_of_track). Times must be non-negative ints; the six system real-time
+    messages are refused (DECISIONS, fix 2).
+
+    :param meta_event: meta_event(msg) returns the whole event of a meta message (FF, type, length, payload).
+    :param end_of_track: end_of_track(msg) tells whether a meta message is an end_of_track.
+    """
+    cdef bytearray out = bytearray()
+    cdef int running = 0, n, i
+    cdef int values[3]
+    cdef Message msg
+    carry = 0
+    for item in track:
+        if not isinstance(item, Message) and item.is_meta and end_of_track(item):
+            carry = carry + item.time
+            continue
+        time = (<Message>item)._time if isinstance(item, Message) else item.time
+        if carry:
+            time, carry = time + carry, 0
+        if not (PyLong_CheckExact(time) and 0 <= time <= MAX_DELTA):
+            _check_file_time(time)
+        if not isinstance(item, Message):
+            if item.is_realtime:
+                raise ValueError('realtime messages are not allowed in MIDI files')
+            put_vlq(out, time)
+            out += meta_event(item)
+            running = 0
+            continue
+        msg = <Message>item
+        if msg.is_realtime:
+            raise ValueError('realtime messages are not allowed in MIDI files')
+        put_vlq(out, time)
+        if msg._data is not None:
+            data = msg.bytes()
+            out.append(0xF0)
+            put_vlq(out, len(data) - 1)      # the data bytes and F7
+            out += bytes(data[1:])
+            running = 0
+            continue
+        n = msg._wire_ints(values)
+        for i in range(n):
+            if not 0 <= values[i] <= (255 if i == 0 else 127):
+                raise ValueError(f'{msg.type} message has a value out of range: {msg!r}')
+        if values[0] != running:
+            out.append(values[0])
+        for i in range(1, n):
+            out.append(values[i])
+        running = values[0] if values[0] < 0xF0 else 0
+    _check_file_time(carry)
+    put_vlq(out, carry)
+    out += b'\xFF\x2F\x00'
+    return bytes(out)
+
+
+cdef int _check_file_time(object time) except -1:
+    if not isinstance(time, Integral):
+        raise ValueError('message time must be int in MIDI file')
+    if time < 0:
+        raise ValueError('message time must be non-negative in MIDI file')
+    if time > MAX_DELTA:
+        raise ValueError(f'message time must be at most {MAX_DELTA} ticks in MIDI file (4 bytes of delta time)')
+    return 0
+
+
+# Merging and timing ---------------------------------------------------------------------------------------
+
+def merge(tracks, *, make_end_of_track, is_end_of_track):
+    """Merge tracks into one list in playback order, with delta times; ties keep track order.
+
+    Each message is a copy. Every end_of_track is dropped and one closes the result (mido's merge_tracks).
+    Tracks whose delta times are all non-negative ints, as in any MIDI file, take a k-way merge in C; any
+    other track makes the whole merge fall back to mido's sort.
+    """
+    cdef list lists = [t if type(t) is list else list(t) for t in tracks]
+    cdef list times = []
+    for track in lists:
+        ticks = _absolute_ticks(track)
+        if ticks is None:
+            return _merge_by_sort(lists, make_end_of_track, is_end_of_track)
+        times.append(ticks)
+    return _merge_k_way(lists, times, make_end_of_track, is_end_of_track)
+
+
+cdef object _absolute_ticks(list track):
+    """The absolute time of every message as an array of int64, or None if a time is not a plain tick."""
+    cdef Py_ssize_t n = len(track), i
+    cdef int64_t now = 0
+    cdef array_ticks = bytearray(8 * n)
+    cdef int64_t *ticks = <int64_t *><char *>array_ticks
+    for i in range(n):
+        item = track[i]
+        time = (<Message>item)._time if isinstance(item, Message) else item.time
+        if not (PyLong_CheckExact(time) and 0 <= time <= MAX_DELTA):
+            return None
+        now += <int64_t>time
+        ticks[i] = now
+    return array_ticks
+
+
+cdef list _merge_k_way(list lists, list times, make_end_of_track, is_end_of_track):
+    cdef Py_ssize_t k = len(lists), n_heap = 0, t, cursor
+    cdef bytearray heap_store = bytearray(sizeof(Py_ssize_t) * (k + 1))
+    cdef bytearray cursor_store = bytearray(sizeof(Py_ssize_t) * (k + 1))
+    cdef Py_ssize_t *heap = <Py_ssize_t *><char *>heap_store        # track indexes, a binary min-heap
+    cdef Py_ssize_t *cursors = <Py_ssize_t *><char *>cursor_store
+    cdef const int64_t **ticks
+    cdef bytearray ticks_store = bytearray(sizeof(int64_t *) * (k + 1))
+    cdef int64_t now = 0, last = 0
+    cdef list merged = []
+    ticks = <const int64_t **><char *>ticks_store
+    for t in range(k):
+        ticks[t] = <const int64_t *><char *>(<bytearray>times[t])
+        cursors[t] = 0
+        if len(lists[t]):
+            heap[n_heap] = t
+            _sift_up(heap, n_heap, ticks, cursors)
+            n_heap += 1
+    while n_heap:
+        t = heap[0]
+        cursor = cursors[t]
+        now = ticks[t][cursor]
+        item = (<list>lists[t])[cursor]
+        cursors[t] = cursor + 1
+        if cursor + 1 == len(<list>lists[t]):
+            n_heap -= 1
+            heap[0] = heap[n_heap]
+        if n_heap:
+            _sift_down(heap, n_heap, ticks, cursors)
+        if not isinstance(item, Message) and item.is_meta and is_end_of_track(item):
+            continue                            # its time goes to the next message
+        merged.append(_with_time(item, now - last))
+        last = now
+    merged.append(make_end_of_track(now - last))      # now: the time of the last event, the track's end
+    return merged
+
+
+cdef inline bint _before(Py_ssize_t a, Py_ssize_t b, const int64_t **ticks, Py_ssize_t *cursors) noexcept:
+    cdef int64_t ta = ticks[a][cursors[a]], tb = ticks[b][cursors[b]]
+    return ta < tb or (ta == tb and a < b)
+
+
+cdef void _sift_up(Py_ssize_t *heap, Py_ssize_t i, const int64_t **ticks, Py_ssize_t *cursors) noexcept:
+    cdef Py_ssize_t parent
+    while i > 0:
+        parent = (i - 1) // 2
+        if not _before(heap[i], heap[parent], ticks, cursors):
+            break
+        heap[i], heap[parent] = heap[parent], heap[i]
+        i = parent
+
+
+cdef void _sift_down(Py_ssize_t *heap, Py_ssize_t n, const int64_t **ticks, Py_ssize_t *cursors) noexcept:
+    cdef Py_ssize_t i = 0, child
+    while True:
+        child = 2 * i + 1
+        if child >= n:
+            break
+        if child + 1 < n and _before(heap[child + 1], heap[child], ticks, cursors):
+            child += 1
+        if not _before(heap[child], heap[i], ticks, cursors):
+            break
+        heap[i], heap[child] = heap[child], heap[i]
+        i = child
+
+
+cdef object _with_time(object item, object time):
+    """A copy of a message with another time; Message copies skip every check, as mido's merge does."""
+    cdef Message clone
+    if isinstance(item, Message):
+        clone = item._copy_as(type(item))
+        clone._time = time
+        return clone
+    return item.copy(time=time)
+
+
+cdef list _merge_by_sort(list lists, make_end_of_track, is_end_of_track):
+    """mido's merge: absolute times, a stable sort, delta times again."""
+    timed = []
+    for track in lists:
+        now = 0
+        for item in track:
+            now = now + item.time
+            timed.append((now, item))
+    timed.sort(key=lambda pair: pair[0])
+    merged = []
+    last = 0
+    now = 0
+    for now, item in timed:
+        if item.is_meta and is_end_of_track(item):
+            continue
+        merged.append(_with_time(item, now - last))
+        last = now
+    merged.append(make_end_of_track(now - last))
+    return merged
+
+
+@cython.final
+cdef class SecondsIterator:
+    """Iterate over a merged track (which it takes over and changes), its delta times turned into seconds.
+
+    Times use mido's formula, tick * (tempo * 1e-6 / ticks_per_beat), with the tempo of the latest
+    set_tempo; with SMPTE timing, tick * seconds_per_tick. A zero delta stays the int 0.
+    """
+    cdef list messages
+    cdef Py_ssize_t index
+    cdef double ticks_per_beat
+    cdef double seconds_per_tick    # 0 for metrical timing
+    cdef object tempo
+
+    def __init__(self, list merged, ticks_per_beat, seconds_per_tick=0.0, tempo=500000):
+        self.messages = merged
+        self.index = 0
+        self.ticks_per_beat = ticks_per_beat
+        self.seconds_per_tick = seconds_per_tick
+        self.tempo = tempo
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        cdef double scale
+        if self.index >= len(self.messages):
+            raise StopIteration
+        item = self.messages[self.index]
+        self.index += 1
+        is_message = isinstance(item, Message)
+        tick = (<Message>item)._time if is_message else item.time
+        if tick > 0:
+            scale = self.seconds_per_tick or (<double>self.tempo * 1e-6 / self.ticks_per_beat)
+            seconds = <double>tick * scale
+        else:
+            seconds = 0
+        if is_message:
+            (<Message>item)._time = seconds
+        else:
+            vars(item)['time'] = seconds
+            if item.type == 'set_tempo':
+                self.tempo = item.tempo
+        return item

@@ -1,0 +1,729 @@
+"""Meta messages of MIDI files (mido's ``mido.midifiles.meta``).
+
+A meta message keeps its values in its instance ``__dict__`` in mido's order: ``type``, the spec's attributes,
+``time``. What a meta type holds, how it is checked and how its payload is encoded is a *spec*: a MetaSpec
+subclass with ``type_byte``, ``attributes``, ``defaults``, ``decode(message, data)``, ``encode(message)`` and
+``check(name, value)``. Specs written for mido work unchanged with ``add_meta_spec``.
+
+Differences from mido 1.3.3 (DECISIONS.md):
+
+- fix 6: there is no global charset. ``build_meta_message(..., charset=)`` and ``meta_payload(msg, charset=)``
+  take the text encoding; the built-in text specs and ``encode_string``/``decode_string`` use the charset of
+  the call in progress (a context variable, so threads never see each other's). ``meta_charset`` is kept
+  only so that imports work: it has no effect and warns.
+- fix 4: an unknown meta type read with ``build_meta_message`` keeps its delta time.
+- fix 9: ``sequencer_specific`` data is checked as bytes (0..255) and stored as a tuple (default ``()``);
+  ``smpte_offset`` rejects an invalid ``frame_rate`` with ValueError and ``hours`` outside 0..31 (five bits:
+  more would overflow into the frame rate bits).
+- UnknownMetaMessage checks ``type_byte`` (0..255), ``data`` (bytes 0..255) and ``time`` (a real number).
+- ``decode_variable_int`` does not modify the list it is given.
+"""
+import copyreg
+import math
+import struct
+import warnings
+from contextlib import contextmanager
+from contextvars import ContextVar
+from numbers import Integral, Real
+from typing import Any
+
+from ..messages import BaseMessage, check_time
+
+DEFAULT_CHARSET = 'latin1'
+
+# The charset of the build_meta_message() or meta_payload() call in progress. Specs written for mido call
+# decode_string(data) / encode_string(text) without a charset and still get the file's.
+_CHARSET = ContextVar('midox_meta_charset', default=DEFAULT_CHARSET)
+
+
+class KeySignatureError(Exception):
+    """Raised when a key_signature payload holds no known key (sharps or flats and mode)."""
+
+
+# --- tables -----------------------------------------------------------------------------------------------
+
+def _reverse_table(table):
+    return {value: key for key, value in table.items()}
+
+
+# Keys by (sharps, mode): sharps -7..7 (negative for flats), mode 0 major, 1 minor.
+_MAJOR_KEYS = ['Cb', 'Gb', 'Db', 'Ab', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 'E', 'B', 'F#', 'C#']
+_MINOR_KEYS = ['Abm', 'Ebm', 'Bbm', 'Fm', 'Cm', 'Gm', 'Dm', 'Am', 'Em', 'Bm', 'F#m', 'C#m', 'G#m', 'D#m', 'A#m']
+_key_signature_decode = {(sharps, mode): names[sharps + 7]
+                         for mode, names in enumerate((_MAJOR_KEYS, _MINOR_KEYS)) for sharps in range(-7, 8)}
+_key_signature_encode = _reverse_table(_key_signature_decode)
+
+# SMPTE frame rates by the two bits above the hours in an smpte_offset payload.
+_smpte_framerate_decode = {0: 24, 1: 25, 2: 29.97, 3: 30}
+_smpte_framerate_encode = _reverse_table(_smpte_framerate_decode)
+_SMPTE_MAX_HOURS = 0x1F    # hours take the low five bits of the first byte, the rate the two above
+
+# struct formats (pack, unpack) that reinterpret an integer's bits as another integer type (native sizes, as
+# mido: 'long' is the platform's C long).
+_INT_FORMATS = {'byte': 'Bb', 'short': 'Hh', 'long': 'Ll', 'ubyte': 'bB', 'ushort': 'hH', 'ulong': 'lL'}
+
+
+# --- helpers (mido's public functions) --------------------------------------------------------------------
+
+def signed(to_type, n):
+    """Return the unsigned integer n reinterpreted as the signed type to_type ('byte', 'short' or 'long').
+
+    ``signed('byte', 255) == -1``. Raises ValueError for an unknown type or an n that does not fit.
+    """
+    try:
+        pack_format, unpack_format = _INT_FORMATS[to_type]
+    except KeyError as error:
+        raise ValueError(f'invalid integer type {to_type}') from error
+    try:
+        return struct.unpack(unpack_format, struct.pack(pack_format, n))[0]
+    except struct.error as error:
+        raise ValueError(*error.args) from error
+
+
+def unsigned(to_type, n):
+    """Return the signed integer n reinterpreted as unsigned ('byte', 'short' or 'long'): the reverse of signed."""
+    return signed(f'u{to_type}', n)
+
+
+def encode_variable_int(value):
+    """Encode a non-negative integer as a MIDI variable-length quantity: a list of ints, 7 bits each, every
+    byte but the last with its top bit set. Used for delta times and meta payload lengths.
+
+    Raises ValueError for anything that is not a non-negative integer.
+    """
+    if not isinstance(value, Integral) or value < 0:
+        raise ValueError('variable int must be a non-negative integer')
+    value = int(value)
+    groups = [value & 0x7F]
+    value >>= 7
+    while value:
+        groups.append(0x80 | value & 0x7F)
+        value >>= 7
+    groups.reverse()
+    return groups
+
+
+def decode_variable_int(value):
+    """Decode a variable-length quantity given as a sequence of ints (the reverse of encode_variable_int).
+
+    As mido: the top bit of every byte but the last is ignored, and the last byte is taken whole. Unlike
+    mido, the sequence is not modified.
+    """
+    last = len(value) - 1
+    result = 0
+    for index, byte in enumerate(value):
+        if index < last:
+            byte &= 0x7F
+        result = result << 7 | byte
+    return result
+
+
+def encode_string(string, charset=None):
+    """Encode text as a list of ints in charset (default: the charset of the file being written, else latin1)."""
+    return list(string.encode(charset or _CHARSET.get()))
+
+
+def decode_string(data, charset=None):
+    """Decode a sequence of byte values as text in charset (default: the charset of the file being read,
+    else latin1)."""
+    return bytes(data).decode(charset or _CHARSET.get())
+
+
+@contextmanager
+def meta_charset(tmp_charset):
+    """Kept from mido so that code importing it still runs, but it does nothing in midox: a process-wide
+    charset is not thread-safe (DECISIONS fix 6). Pass ``charset=`` to MidiFile, build_meta_message or
+    meta_payload instead. Issues a UserWarning, since text would otherwise be silently decoded as latin1.
+    """
+    warnings.warn('meta_charset() has no effect in midox: pass charset= to MidiFile() (or to '
+                  'build_meta_message() / meta_payload()) instead', UserWarning, stacklevel=3)
+    yield
+
+
+def check_int(value, low, high):
+    """Raise TypeError unless value is an integer, ValueError unless low <= value <= high (mido's wording)."""
+    if type(value) is not int and not isinstance(value, Integral):     # the common case first: isinstance is slow
+        raise TypeError('attribute must be an integer')
+    if not low <= value <= high:
+        raise ValueError(f'attribute must be in range {low}..{high}')
+
+
+def check_str(value):
+    """Raise TypeError unless value is a str."""
+    if not isinstance(value, str):
+        raise TypeError('attribute must be a string')
+
+
+def _byte_tuple(data):
+    """Return data (bytes or an iterable of ints 0..255) as a tuple of ints, raising TypeError or ValueError."""
+    if isinstance(data, (bytes, bytearray)):
+        return tuple(data)
+    if isinstance(data, (str, Integral)) or data is None:
+        raise TypeError(f'data must be a sequence of bytes, not {type(data).__name__}')
+    items = tuple(data)
+    for item in items:
+        if not isinstance(item, Integral):
+            raise TypeError('data byte must be int')
+        if not 0 <= item <= 255:
+            raise ValueError('data byte must be in range 0..255')
+    if all(type(item) is int for item in items):
+        return items
+    return tuple(int(item) for item in items)     # bool, numpy integers: stored as plain ints
+
+
+def _checked_type_byte(type_byte):
+    if not isinstance(type_byte, Integral):
+        raise TypeError('type_byte must be an integer')
+    if not 0 <= type_byte <= 255:
+        raise ValueError('type_byte must be in range 0..255')
+    return int(type_byte)
+
+
+def _payload_list(data):
+    """Return a meta payload (bytes-like or a sequence of ints 0..255) as a list of ints, what specs written
+    for mido receive (mido's file reader hands them lists)."""
+    if type(data) is bytes:
+        return list(data)
+    if isinstance(data, (str, Integral)):   # bytes() would encode a str or make n zero bytes of an int
+        raise TypeError(f'meta message data must be bytes or a sequence of ints, not {type(data).__name__}')
+    return list(bytes(data))
+
+
+# --- specs ------------------------------------------------------------------------------------------------
+
+class MetaSpec:
+    """Base class of meta message specs.
+
+    A subclass named ``MetaSpec_<type>`` defines ``type_byte``, ``attributes`` (names, in order),
+    ``defaults`` (one per attribute), ``decode(message, data)`` (set the attributes from a list of payload
+    bytes), ``encode(message)`` (return the payload as a list of ints) and optionally ``check(name, value)``
+    (raise TypeError or ValueError for a bad value; by default nothing is checked). Register it with
+    ``add_meta_spec``.
+    """
+
+    def check(self, name, value):
+        """Check a value assigned to attribute name (the default accepts anything)."""
+
+    def _checked(self, name, value):
+        """Check a value and return what the message stores (a spec that normalizes values overrides this)."""
+        self.check(name, value)
+        return value
+
+
+class MetaSpec_sequence_number(MetaSpec):
+    type_byte = 0x00
+    attributes = ['number']
+    defaults = [0]
+
+    def decode(self, message, data):
+        # Some files hold an empty sequence_number (mido issues 42 and 93): it reads as 0.
+        message.number = (data[0] << 8 | data[1]) if data else 0
+
+    def encode(self, message):
+        return [message.number >> 8, message.number & 0xFF]
+
+    def check(self, name, value):
+        check_int(value, 0, 0xFFFF)
+
+
+class MetaSpec_text(MetaSpec):
+    type_byte = 0x01
+    attributes = ['text']
+    defaults = ['']
+
+    def decode(self, message, data, charset=None):
+        message.text = decode_string(data, charset)
+
+    def encode(self, message, charset=None):
+        return encode_string(message.text, charset)
+
+    def check(self, name, value):
+        check_str(value)
+
+
+class MetaSpec_copyright(MetaSpec_text):
+    type_byte = 0x02
+
+
+class MetaSpec_track_name(MetaSpec_text):
+    type_byte = 0x03
+    attributes = ['name']
+    defaults = ['']
+
+    def decode(self, message, data, charset=None):
+        message.name = decode_string(data, charset)
+
+    def encode(self, message, charset=None):
+        return encode_string(message.name, charset)
+
+
+class MetaSpec_instrument_name(MetaSpec_track_name):
+    type_byte = 0x04
+
+
+class MetaSpec_lyrics(MetaSpec_text):
+    type_byte = 0x05
+
+
+class MetaSpec_marker(MetaSpec_text):
+    type_byte = 0x06
+
+
+class MetaSpec_cue_marker(MetaSpec_text):
+    type_byte = 0x07
+
+
+class MetaSpec_device_name(MetaSpec_track_name):
+    type_byte = 0x09
+
+
+class MetaSpec_channel_prefix(MetaSpec):
+    type_byte = 0x20
+    attributes = ['channel']
+    defaults = [0]
+
+    def decode(self, message, data):
+        message.channel = data[0]
+
+    def encode(self, message):
+        return [message.channel]
+
+    def check(self, name, value):
+        check_int(value, 0, 0xFF)
+
+
+class MetaSpec_midi_port(MetaSpec):
+    type_byte = 0x21
+    attributes = ['port']
+    defaults = [0]
+
+    def decode(self, message, data):
+        message.port = data[0] if data else 0     # empty in some files, as sequence_number
+
+    def encode(self, message):
+        return [message.port]
+
+    def check(self, name, value):
+        check_int(value, 0, 0xFF)
+
+
+class MetaSpec_end_of_track(MetaSpec):
+    type_byte = 0x2F
+    attributes: list[str] = []
+    defaults: list[object] = []
+
+    def decode(self, message, data):
+        pass
+
+    def encode(self, message):
+        return []
+
+
+class MetaSpec_set_tempo(MetaSpec):
+    type_byte = 0x51
+    attributes = ['tempo']
+    defaults = [500000]
+
+    def decode(self, message, data):
+        message.tempo = data[0] << 16 | data[1] << 8 | data[2]
+
+    def encode(self, message):
+        tempo = message.tempo
+        return [tempo >> 16, tempo >> 8 & 0xFF, tempo & 0xFF]
+
+    def check(self, name, value):
+        check_int(value, 0, 0xFFFFFF)
+
+
+class MetaSpec_smpte_offset(MetaSpec):
+    type_byte = 0x54
+    attributes = ['frame_rate', 'hours', 'minutes', 'seconds', 'frames', 'sub_frames']
+    defaults = [24, 0, 0, 0, 0, 0]
+
+    def decode(self, message, data):
+        # Assigned one by one, as mido: a bad rate (KeyError) is reported before a short payload (IndexError).
+        message.frame_rate = _smpte_framerate_decode[data[0] >> 5]
+        message.hours = data[0] & _SMPTE_MAX_HOURS
+        message.minutes = data[1]
+        message.seconds = data[2]
+        message.frames = data[3]
+        message.sub_frames = data[4]
+
+    def encode(self, message):
+        return [_smpte_framerate_encode[message.frame_rate] << 5 | message.hours,
+                message.minutes, message.seconds, message.frames, message.sub_frames]
+
+    def check(self, name, value):
+        if name == 'frame_rate':
+            if value in _smpte_framerate_encode:     # TypeError for unhashable values, as mido
+                return
+            if not isinstance(value, Real):
+                raise TypeError('frame_rate must be a number')
+            rates = ', '.join(str(rate) for rate in _smpte_framerate_encode)
+            raise ValueError(f'frame_rate must be one of {rates}')
+        elif name == 'hours':
+            check_int(value, 0, _SMPTE_MAX_HOURS)
+        elif name in ('minutes', 'seconds'):
+            check_int(value, 0, 59)
+        elif name == 'frames':
+            check_int(value, 0, 255)
+        elif name == 'sub_frames':
+            check_int(value, 0, 99)
+
+
+def _log2(value):
+    # mido's float formula, kept so that exactly the same denominators are accepted and encoded (it rejects
+    # some exact powers of two above 2**28, whose float logarithm is not integral).
+    return math.log(value, 2)
+
+
+class MetaSpec_time_signature(MetaSpec):
+    type_byte = 0x58
+    attributes = ['numerator', 'denominator', 'clocks_per_click', 'notated_32nd_notes_per_beat']
+    defaults = [4, 4, 24, 8]
+
+    def decode(self, message, data):
+        message.numerator = data[0]
+        message.denominator = 2 ** data[1]     # the payload holds its power of two
+        message.clocks_per_click = data[2]
+        message.notated_32nd_notes_per_beat = data[3]
+
+    def encode(self, message):
+        return [message.numerator, int(_log2(message.denominator)), message.clocks_per_click,
+                message.notated_32nd_notes_per_beat]
+
+    def check(self, name, value):
+        if name == 'denominator':
+            check_int(value, 1, 2 ** 255)
+            power = _log2(value)
+            if power != int(power):
+                raise ValueError('denominator must be a power of 2')
+        else:
+            check_int(value, 0, 255)
+
+
+class MetaSpec_key_signature(MetaSpec):
+    type_byte = 0x59
+    attributes = ['key']
+    defaults = ['C']
+
+    def decode(self, message, data):
+        sharps = signed('byte', data[0])
+        mode = data[1]
+        try:
+            message.key = _key_signature_decode[sharps, mode]
+        except KeyError as error:
+            # mido's wording (which calls any count below 7 "flats")
+            if sharps < 7:
+                text = f'Could not decode key with {abs(sharps)} flats and mode {mode}'
+            else:
+                text = f'Could not decode key with {sharps} sharps and mode {mode}'
+            raise KeySignatureError(text) from error
+
+    def encode(self, message):
+        sharps, mode = _key_signature_encode[message.key]
+        return [unsigned('byte', sharps), mode]
+
+    def check(self, name, value):
+        if value not in _key_signature_encode:
+            raise ValueError(f'invalid key {value!r}')
+
+
+class MetaSpec_sequencer_specific(MetaSpec):
+    type_byte = 0x7F
+    attributes = ['data']
+    defaults = [()]     # a tuple: mido's [] was one list shared by every message
+
+    def decode(self, message, data):
+        message.data = data
+
+    def encode(self, message):
+        return list(message.data)
+
+    def check(self, name, value):
+        _byte_tuple(value)
+
+    def _checked(self, name, value):
+        return _byte_tuple(value)      # one pass, so an iterator is checked and stored, not consumed
+
+
+# --- registry ---------------------------------------------------------------------------------------------
+
+_META_SPECS: dict[object, Any] = {}         # spec by type byte and by type name
+_META_SPEC_BY_TYPE: dict[str, Any] = {}     # spec by type name
+
+
+def add_meta_spec(klass):
+    """Register a meta spec class (instantiated here): its type name is ``klass.type`` if set, else the
+    class name without ``MetaSpec_``. A spec with a name or type byte already known replaces the old one."""
+    spec = klass()
+    if not hasattr(spec, 'type'):
+        spec.type = klass.__name__.replace('MetaSpec_', '')
+    spec.settable_attributes = set(spec.attributes) | {'time'}
+    _META_SPECS[spec.type_byte] = spec
+    _META_SPECS[spec.type] = spec
+    _META_SPEC_BY_TYPE[spec.type] = spec
+
+
+for _klass in (MetaSpec_sequence_number, MetaSpec_text, MetaSpec_copyright, MetaSpec_track_name,
+               MetaSpec_instrument_name, MetaSpec_lyrics, MetaSpec_marker, MetaSpec_cue_marker,
+               MetaSpec_device_name, MetaSpec_channel_prefix, MetaSpec_midi_port, MetaSpec_end_of_track,
+               MetaSpec_set_tempo, MetaSpec_smpte_offset, MetaSpec_time_signature, MetaSpec_key_signature,
+               MetaSpec_sequencer_specific):
+    add_meta_spec(_klass)
+del _klass
+
+
+def _checked_value(spec, name, value):
+    try:
+        checked = spec._checked
+    except AttributeError:      # a duck-typed spec that does not derive from MetaSpec
+        spec.check(name, value)
+        return value
+    return checked(name, value)
+
+
+def _with_charset(charset, function, *args):
+    if charset == _CHARSET.get():
+        return function(*args)
+    token = _CHARSET.set(charset)
+    try:
+        return function(*args)
+    finally:
+        _CHARSET.reset(token)
+
+
+def build_meta_message(meta_type, data, delta=0, charset=DEFAULT_CHARSET):
+    """Return the meta message of type meta_type (a type byte or name) decoded from its payload.
+
+    :param data: the payload (after FF, type byte and length): bytes-like or a sequence of ints 0..255.
+    :param delta: the message's time.
+    :param charset: the encoding of text payloads.
+
+    An unknown type byte gives an UnknownMetaMessage that keeps the payload and ``delta`` as its time.
+    Decoding raises what mido raises (IndexError for a short payload, KeyError for a bad SMPTE rate,
+    KeySignatureError, ValueError for values out of range).
+    """
+    payload = _payload_list(data)
+    spec = _META_SPECS.get(meta_type)
+    if spec is None:
+        return UnknownMetaMessage(meta_type, payload, time=delta)
+    check_time(delta)
+    msg = MetaMessage.__new__(MetaMessage)      # MetaMessage(spec.type, time=delta), without its argument checks
+    attrs = vars(msg)
+    attrs['type'] = spec.type
+    attrs.update(zip(spec.attributes, spec.defaults))
+    attrs['time'] = delta
+    _with_charset(charset, spec.decode, msg, payload)
+    return msg
+
+
+def meta_payload(msg, charset=DEFAULT_CHARSET):
+    """Return the payload of a meta message as bytes (what follows FF, the type byte and the length).
+
+    Text is encoded in charset. Raises TypeError for anything but a meta message, ValueError if the spec
+    encodes a value outside 0..255.
+    """
+    if isinstance(msg, UnknownMetaMessage):
+        return bytes(msg.data)
+    if not isinstance(msg, MetaMessage):
+        raise TypeError(f'expected a meta message, got {type(msg).__name__}')
+    spec = msg._spec()
+    return bytes(_with_charset(charset, spec.encode, msg))
+
+
+# --- messages ---------------------------------------------------------------------------------------------
+
+class MetaMessage(BaseMessage):
+    """A meta message of a MIDI file: MetaMessage(type, skip_checks=False, **values).
+
+    :param type: a registered meta type such as 'set_tempo' (KeyError for others).
+    :param skip_checks: as mido, only skips the check that every name is one of the type's (values are
+        still checked, and an unknown name then raises AttributeError).
+    :param values: the type's attributes and ``time``; the others get their defaults.
+
+    Meta messages are mutable (assignments are checked) and unhashable; see midox.frozen for frozen ones.
+    """
+
+    is_meta = True
+
+    def __init__(self, type, skip_checks=False, **kwargs):
+        spec = _META_SPEC_BY_TYPE[type]
+        attrs = vars(self)
+        attrs['type'] = type
+        if not skip_checks:
+            for name in kwargs:
+                if name not in spec.settable_attributes:
+                    raise ValueError(f'{name} is not a valid argument for this message type')
+        for name, value in zip(spec.attributes, spec.defaults):
+            attrs[name] = value
+        attrs['time'] = 0
+        for name, value in kwargs.items():
+            self._setattr(name, value)     # not setattr(): a frozen subclass refuses that
+
+    def _spec(self):
+        """Return the spec of this message's type."""
+        return _META_SPEC_BY_TYPE[vars(self)['type']]
+
+    def _setattr(self, name, value):
+        attrs = vars(self)
+        spec = _META_SPEC_BY_TYPE[attrs['type']]
+        if name in spec.settable_attributes:
+            if name == 'time':
+                check_time(value)
+            else:
+                value = _checked_value(spec, name, value)
+            attrs[name] = value
+        elif name in attrs:
+            raise AttributeError(f'{name} attribute is read only')
+        else:
+            raise AttributeError(f"{attrs['type']} message has no attribute {name}")
+
+    __setattr__ = _setattr
+
+    def _copy_as(self, cls):
+        """Return an instance of cls (this class, a frozen or a thawed one) with this message's values."""
+        clone = cls.__new__(cls)
+        vars(clone).update(vars(self))
+        return clone
+
+    def copy(self, **overrides):
+        """Return a copy, with the given attributes (and time) replaced and checked. The type cannot change
+        (ValueError)."""
+        if not overrides:
+            return self._copy_as(type(self))
+        if 'type' in overrides and overrides['type'] != self.type:
+            raise ValueError('copy must be same message type')
+        attrs = dict(vars(self))
+        attrs.update(overrides)
+        return type(self)(**attrs)
+
+    def dict(self):
+        """Return the attributes as a new dict (type, the values, time)."""
+        return dict(vars(self))
+
+    def bytes(self):
+        """Return the whole meta event as a list of ints: FF, type byte, length (variable-length), payload.
+
+        Text is encoded as latin1 (a MidiFile encodes it in its own charset).
+        """
+        spec = self._spec()
+        payload = bytes(_with_charset(DEFAULT_CHARSET, spec.encode, self))
+        return [0xFF, spec.type_byte, *encode_variable_int(len(payload)), *payload]
+
+    @classmethod
+    def from_bytes(cls, msg_bytes):
+        """Decode one meta event (the reverse of bytes()): FF, type byte, variable-length payload length, then
+        exactly that many payload bytes. Raises ValueError for anything else (TypeError for items that are
+        not ints); a payload its spec cannot decode raises what build_meta_message() raises. Gives an
+        UnknownMetaMessage for an unknown type byte.
+        """
+        if isinstance(msg_bytes, (str, Integral)):
+            raise TypeError(f'expected bytes or a sequence of ints, not {type(msg_bytes).__name__}')
+        raw = bytes(msg_bytes)      # ValueError for ints outside 0..255
+        if not raw or raw[0] != 0xFF:
+            raise ValueError('a meta message must start with 0xFF')
+        if len(raw) < 2:
+            raise ValueError('meta message without type byte')
+        length = 0
+        index = 2
+        while True:
+            if index >= len(raw):
+                raise ValueError('meta message length is missing or incomplete')
+            byte = raw[index]
+            index += 1
+            length = length << 7 | byte & 0x7F
+            if byte < 0x80:
+                break
+        if len(raw) - index != length:
+            raise ValueError(f'meta message length is {length} but {len(raw) - index} payload bytes follow')
+        msg = build_meta_message(raw[1], raw[index:])
+        # FrozenMetaMessage.from_bytes() gives a frozen message, as FrozenMessage.from_bytes() does.
+        built = type(msg)
+        if cls is not built and issubclass(cls, built) and (
+                built is UnknownMetaMessage or not issubclass(cls, UnknownMetaMessage)):
+            msg = msg._copy_as(cls)
+        return msg
+
+    def _get_value_names(self):
+        return self._spec().attributes + ['time']
+
+    def __reduce__(self):
+        # The compiled base class would pickle through midox._core; name the public class instead, with the
+        # attributes as state (restored without checks, like copy()).
+        return (copyreg.__newobj__, (type(self),), dict(vars(self)))
+
+    def __setstate__(self, state):
+        vars(self).update(state)
+
+
+class UnknownMetaMessage(MetaMessage):
+    """A meta event of a type no spec knows, kept as read so it is written back unchanged:
+    UnknownMetaMessage(type_byte, data=None, time=0).
+
+    type_byte must be 0..255, data a sequence of bytes 0..255 (stored as a tuple), time a real number (mido
+    checks none of these). Other keyword arguments are ignored, as in mido.
+    """
+
+    def __init__(self, type_byte, data=None, time=0, type='unknown_meta', **kwargs):
+        type_byte = _checked_type_byte(type_byte)
+        data = () if data is None else _byte_tuple(data)
+        check_time(time)
+        vars(self).update(type=type, type_byte=type_byte, data=data, time=time)
+
+    def __repr__(self):
+        return f'{type(self).__name__}(type_byte={self.type_byte!r}, data={self.data!r}, time={self.time!r})'
+
+    def __setattr__(self, name, value):
+        # mido stores any name; the three it has are checked.
+        if name == 'type_byte':
+            value = _checked_type_byte(value)
+        elif name == 'data':
+            value = _byte_tuple(value)
+        elif name == 'time':
+            check_time(value)
+        vars(self)[name] = value
+
+    def _get_value_names(self):
+        return ['type_byte', 'data', 'time']
+
+    def bytes(self):
+        """Return the whole meta event as a list of ints: FF, type byte, length, data."""
+        return [0xFF, self.type_byte, *encode_variable_int(len(self.data)), *self.data]
+
+
+__all__ = [
+    "KeySignatureError",
+    "MetaMessage",
+    "MetaSpec",
+    "MetaSpec_sequence_number",
+    "MetaSpec_text",
+    "MetaSpec_copyright",
+    "MetaSpec_track_name",
+    "MetaSpec_instrument_name",
+    "MetaSpec_lyrics",
+    "MetaSpec_marker",
+    "MetaSpec_cue_marker",
+    "MetaSpec_device_name",
+    "MetaSpec_channel_prefix",
+    "MetaSpec_midi_port",
+    "MetaSpec_end_of_track",
+    "MetaSpec_set_tempo",
+    "MetaSpec_smpte_offset",
+    "MetaSpec_time_signature",
+    "MetaSpec_key_signature",
+    "MetaSpec_sequencer_specific",
+    "UnknownMetaMessage",
+    "add_meta_spec",
+    "build_meta_message",
+    "check_int",
+    "check_str",
+    "decode_string",
+    "decode_variable_int",
+    "encode_string",
+    "encode_variable_int",
+    "meta_charset",
+    "meta_payload",
+    "signed",
+    "unsigned",
+]

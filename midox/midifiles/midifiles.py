@@ -1,0 +1,209 @@
+"""MidiFile: reading, writing, merging and playing Standard MIDI Files (mido's ``midifiles.midifiles``).
+
+The bytes are decoded and encoded in C (midox._core._smf); this module holds the file object and its
+options. Reading is strict by default (mido's results and exception classes); errors='warn' or 'ignore'
+recovers what it can and lists every problem in ``MidiFile.problems``.
+"""
+import time
+import warnings
+
+from midox._core._smf import FileProblem, SecondsIterator, decode_smf, encode_track
+
+from .meta import UnknownMetaMessage, build_meta_message, encode_variable_int, meta_payload
+from .tracks import MidiTrack, merge_tracks
+from .units import tick2second
+
+DEFAULT_TEMPO = 500000
+DEFAULT_TICKS_PER_BEAT = 480
+ERRORS = ('strict', 'warn', 'ignore')
+# SMPTE frame rates as the header stores them (negative), and the frames per second they stand for.
+SMPTE_RATES = {-24: 24, -25: 25, -29: 29.97, -30: 30}
+
+
+class MidiFileWarning(UserWarning):
+    """Issued by MidiFile(..., errors='warn') when a file had problems that reading recovered from."""
+
+
+def _is_end_of_track(msg):
+    return msg.type == 'end_of_track'
+
+
+def _meta_event_encoder(charset):
+    def meta_event(msg):
+        payload = meta_payload(msg, charset)
+        type_byte = msg.type_byte if isinstance(msg, UnknownMetaMessage) else msg._spec().type_byte
+        return bytes([0xFF, type_byte, *encode_variable_int(len(payload))]) + payload
+    return meta_event
+
+
+class MidiFile:
+    """A Standard MIDI File: MidiFile(filename=None, file=None, type=1, ticks_per_beat=480, ...).
+
+    :param filename: a path to read, or ``file``: an open binary file (both optional: a new, empty file).
+    :param type: 0 (one track), 1 (synchronous tracks) or 2 (independent tracks).
+    :param ticks_per_beat: the time resolution, in ticks per quarter note.
+    :param charset: the text encoding of this file's text meta messages (latin1 by default).
+    :param debug: print each track's events with their byte offsets while reading.
+    :param clip: clip data bytes above 127 to 127 instead of raising.
+    :param tracks: a list of MidiTrack to start with.
+    :param errors: 'strict' (default) raises on any problem as mido does; 'warn' and 'ignore' read what
+        can be read, record each problem in ``problems`` (track, byte offset, what), and 'warn' also issues
+        a MidiFileWarning.
+
+    A file with SMPTE timing has ``smpte`` = (frames per second, ticks per frame) and ticks_per_beat None.
+    """
+
+    def __init__(self, filename=None, file=None, type=1, ticks_per_beat=DEFAULT_TICKS_PER_BEAT,
+                 charset='latin1', debug=False, clip=False, tracks=None, errors='strict'):
+        if type not in range(3):
+            raise ValueError(f'invalid format {type} (must be 0, 1 or 2)')
+        if errors not in ERRORS:
+            raise ValueError(f"errors must be one of {', '.join(ERRORS)}, not {errors!r}")
+        self.filename = filename
+        self.type = type
+        self.ticks_per_beat = ticks_per_beat
+        self.smpte = None
+        self.charset = charset
+        self.debug = debug
+        self.clip = clip
+        self.errors = errors
+        self.problems = []
+        self.tracks = []
+        if tracks is not None:
+            self.tracks = tracks
+        elif file is not None:
+            self._load(file.read())
+        elif filename is not None:
+            with open(filename, 'rb') as infile:
+                self._load(infile.read())
+
+    def _load(self, data):
+        fmt, division, tracks, problems = decode_smf(
+            data, strict=self.errors == 'strict', clip=self.clip, charset=self.charset,
+            build_meta=build_meta_message, unknown_meta=UnknownMetaMessage, track_class=MidiTrack)
+        self.type = fmt
+        if division < 0 and division >> 8 in SMPTE_RATES:
+            self.smpte = (SMPTE_RATES[division >> 8], division & 0xFF)
+            self.ticks_per_beat = None
+        else:
+            self.ticks_per_beat = division
+        self.tracks = tracks
+        self.problems = problems
+        if problems and self.errors == 'warn':
+            where = f' in {self.filename}' if self.filename else ''
+            shown = '; '.join(str(problem) for problem in problems[:3])
+            more = f' (and {len(problems) - 3} more)' if len(problems) > 3 else ''
+            warnings.warn(f'{len(problems)} problems{where}: {shown}{more}', MidiFileWarning, stacklevel=3)
+        if self.debug:
+            self.print_tracks()
+
+    @property
+    def merged_track(self):
+        """All tracks merged into one, in playback order with delta times (computed anew on each access,
+        so it is never stale)."""
+        if self.type == 2:
+            raise TypeError("can't merge tracks in type 2 (asynchronous) file")
+        return merge_tracks(self.tracks)
+
+    @merged_track.deleter
+    def merged_track(self):
+        pass        # nothing is cached; kept because mido has it
+
+    def add_track(self, name=None):
+        """Append a new MidiTrack (with a track_name message if name is given) and return it."""
+        track = MidiTrack()
+        if name is not None:
+            track.name = name
+        self.tracks.append(track)
+        return track
+
+    def _seconds_per_tick(self):
+        if self.smpte is None:
+            return 0.0
+        frames_per_second, ticks_per_frame = self.smpte
+        return 1.0 / (frames_per_second * ticks_per_frame)
+
+    def __iter__(self):
+        """Yield the messages of all tracks in playback order, with delta times in seconds."""
+        if self.type == 2:
+            raise TypeError("can't merge tracks in type 2 (asynchronous) file")
+        merged = list(merge_tracks(self.tracks))       # private copies, which the iterator retimes in place
+        return SecondsIterator(merged, self.ticks_per_beat or 1, self._seconds_per_tick(), DEFAULT_TEMPO)
+
+    @property
+    def length(self):
+        """Playback time in seconds."""
+        if self.type == 2:
+            raise ValueError('impossible to compute length for type 2 (asynchronous) file')
+        return sum(msg.time for msg in self)
+
+    def play(self, meta_messages=False, now=time.time):
+        """Yield the messages at the times they should be played, sleeping in between.
+
+        Each message's time is its delta time in seconds. Deadlines are absolute (the start time plus the
+        message's time in the file), so sleeping never drifts; the first message is not delayed. Meta
+        messages are left out unless meta_messages is true. ``now`` is the clock (seconds).
+        """
+        start = now()
+        deadline = 0.0
+        for msg in self:
+            deadline += msg.time
+            wait = start + deadline - now()
+            if wait > 0.0:
+                time.sleep(wait)
+            if meta_messages or not msg.is_meta:
+                yield msg
+
+    def save(self, filename=None, file=None):
+        """Write the file to filename or to file (an open binary file).
+
+        Raises ValueError if neither is given, or if a type 0 file does not have exactly one track.
+        """
+        if self.type == 0 and len(self.tracks) != 1:
+            raise ValueError('type 0 file must have exactly 1 track')
+        if file is None and filename is None:
+            raise ValueError('requires filename or file')
+        data = self._encode()
+        if file is not None:
+            file.write(data)
+        else:
+            with open(filename, 'wb') as outfile:
+                outfile.write(data)
+
+    def _encode(self):
+        if self.smpte is not None:
+            rate = next(code for code, fps in SMPTE_RATES.items() if fps == self.smpte[0])
+            division = ((rate & 0xFF) << 8) | self.smpte[1]
+        else:
+            division = self.ticks_per_beat & 0xFFFF
+        meta_event = _meta_event_encoder(self.charset)
+        chunks = [b'MThd', (6).to_bytes(4, 'big'), self.type.to_bytes(2, 'big', signed=True),
+                  len(self.tracks).to_bytes(2, 'big'), division.to_bytes(2, 'big')]
+        for track in self.tracks:
+            body = encode_track(track, meta_event=meta_event, end_of_track=_is_end_of_track)
+            chunks += [b'MTrk', len(body).to_bytes(4, 'big'), body]
+        return b''.join(chunks)
+
+    def print_tracks(self, meta_only=False):
+        """Print every message of every track (only meta messages with meta_only=True)."""
+        for index, track in enumerate(self.tracks):
+            print(f'=== Track {index}')
+            for msg in track:
+                if msg.is_meta or not meta_only:
+                    print(f'{msg!r}')
+
+    def __repr__(self):
+        tracks = ''
+        if self.tracks:
+            body = ',\n'.join(repr(track) for track in self.tracks).replace('\n', '\n  ')
+            tracks = f', tracks=[\n  {body}\n]'
+        return f'{type(self).__name__}(type={self.type}, ticks_per_beat={self.ticks_per_beat}{tracks})'
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        return False
+
+
+__all__ = ['DEFAULT_TEMPO', 'DEFAULT_TICKS_PER_BEAT', 'FileProblem', 'MidiFile', 'MidiFileWarning']

@@ -93,7 +93,8 @@ class MidiFile:
             where = f' in {self.filename}' if self.filename else ''
             shown = '; '.join(str(problem) for problem in problems[:3])
             more = f' (and {len(problems) - 3} more)' if len(problems) > 3 else ''
-            warnings.warn(f'{len(problems)} problems{where}: {shown}{more}', MidiFileWarning, stacklevel=3)
+            count = f'{len(problems)} problem' + ('s' if len(problems) > 1 else '')
+            warnings.warn(f'{count}{where}: {shown}{more}', MidiFileWarning, stacklevel=3)
         if self.debug:
             self.print_tracks()
 

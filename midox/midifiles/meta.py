@@ -474,6 +474,17 @@ for _klass in (MetaSpec_sequence_number, MetaSpec_text, MetaSpec_copyright, Meta
 del _klass
 
 
+# Built-in specs whose decode() can only produce valid values from any payload bytes (it may raise, as mido
+# does, but never sets a value that check() would refuse), so reading files can skip the checks. Not here:
+# smpte_offset (minutes, seconds, sub_frames), time_signature (mido's float test of the denominator) and
+# sequencer_specific (its check makes the tuple).
+_ALWAYS_VALID_DECODERS = frozenset([
+    MetaSpec_sequence_number, MetaSpec_text, MetaSpec_copyright, MetaSpec_track_name, MetaSpec_instrument_name,
+    MetaSpec_lyrics, MetaSpec_marker, MetaSpec_cue_marker, MetaSpec_device_name, MetaSpec_channel_prefix,
+    MetaSpec_midi_port, MetaSpec_end_of_track, MetaSpec_set_tempo, MetaSpec_key_signature,
+])
+
+
 def _checked_value(spec, name, value):
     try:
         checked = spec._checked
@@ -504,18 +515,27 @@ def build_meta_message(meta_type, data, delta=0, charset=DEFAULT_CHARSET):
     Decoding raises what mido raises (IndexError for a short payload, KeyError for a bad SMPTE rate,
     KeySignatureError, ValueError for values out of range).
     """
-    payload = _payload_list(data)
     spec = _META_SPECS.get(meta_type)
     if spec is None:
-        return UnknownMetaMessage(meta_type, payload, time=delta)
-    check_time(delta)
+        return UnknownMetaMessage(meta_type, _payload_list(data), time=delta)
+    if type(delta) is not int:
+        check_time(delta)
     msg = MetaMessage.__new__(MetaMessage)      # MetaMessage(spec.type, time=delta), without its argument checks
     attrs = vars(msg)
     attrs['type'] = spec.type
     attrs.update(zip(spec.attributes, spec.defaults))
     attrs['time'] = delta
-    _with_charset(charset, spec.decode, msg, payload)
+    if type(spec) in _ALWAYS_VALID_DECODERS:
+        decoded = _Decoded()
+        _with_charset(charset, spec.decode, decoded, data if type(data) is bytes else _payload_list(data))
+        attrs.update(vars(decoded))
+    else:
+        _with_charset(charset, spec.decode, msg, _payload_list(data))
     return msg
+
+
+class _Decoded:
+    """Takes the values a built-in spec decodes, unchecked: see _ALWAYS_VALID_DECODERS."""
 
 
 def meta_payload(msg, charset=DEFAULT_CHARSET):

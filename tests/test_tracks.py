@@ -355,9 +355,33 @@ def test_fix_end_of_track_reads_its_input_lazily():
 
 # --- merge_tracks is the compiled one -----------------------------------------------------------------------
 
-def test_merge_tracks_is_reexported_from_the_compiled_core():
-    from midox._core import _smf
-    assert tracks.merge_tracks is _smf.merge_tracks
-    merged = tracks.merge_tracks([MidiTrack([Message('note_on', time=5)]), MidiTrack([Message('clock', time=2)])])
+def _as_mido(track):
+    return mido.MidiTrack(
+        (mido.MetaMessage if msg.is_meta else mido.Message)(**vars(msg)) for msg in track)
+
+
+def _merge_cases():
+    """Tracks that exercise the k-way merge (plain ticks) and the fallback sort (float or negative times)."""
+    eot = MetaMessage('end_of_track', time=7)
+    return [
+        [MidiTrack([Message('note_on', time=5)]), MidiTrack([Message('clock', time=2)])],
+        [MidiTrack([Message('note_on', note=n, time=t) for n, t in [(1, 0), (2, 10), (3, 0)]]),
+         MidiTrack([Message('note_off', note=n, time=t) for n, t in [(4, 10), (5, 0), (6, 5)]]),
+         MidiTrack([])],
+        [MidiTrack([Message('note_on', time=3), eot, Message('note_off', time=4), eot])],
+        [MidiTrack([Message('note_on', time=1.5), Message('note_off', time=0.25)]),
+         MidiTrack([Message('note_on', note=9, time=1)])],
+        [MidiTrack([Message('note_on', time=10), Message('note_off', time=-4)]),
+         MidiTrack([Message('note_on', note=9, time=7)])],
+    ]
+
+
+@pytest.mark.parametrize('case', range(len(_merge_cases())))
+def test_merge_tracks_matches_mido(case):
+    tracks_in = _merge_cases()[case]
+    merged = tracks.merge_tracks(tracks_in)
     assert type(merged) is MidiTrack
-    assert merged == [Message('clock', time=2), Message('note_on', time=3), MetaMessage('end_of_track', time=0)]
+    expected = mido.merge_tracks([_as_mido(track) for track in tracks_in])
+    assert [(type(m).__name__, vars(m)) for m in merged] == [(type(m).__name__, vars(m)) for m in expected]
+    # The merge copies: the tracks it read are untouched.
+    assert tracks_in == _merge_cases()[case]

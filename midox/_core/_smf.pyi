@@ -28,14 +28,12 @@ def decode_smf(
 def encode_track(
     track: Iterable[BaseMessage],
     *,
-    meta_event: Callable[[BaseMessage], bytes],
-    end_of_track: Callable[[BaseMessage], bool],
+    meta_event: Callable[[BaseMessage], tuple[int, bytes]],
 ) -> bytes: ...
 def merge(
     tracks: Iterable[Iterable[BaseMessage]],
     *,
     make_end_of_track: Callable[[int], BaseMessage],
-    is_end_of_track: Callable[[BaseMessage], bool],
 ) -> list[BaseMessage]: ...
 @final
 class SecondsIterator(Iterator[BaseMessage]):

@@ -12,9 +12,10 @@ imports nothing from midox outside _core.
 """
 cimport cython
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
-from cpython.long cimport PyLong_CheckExact, PyLong_FromUnsignedLongLong
-from libc.stdint cimport int64_t, uint8_t, uint64_t
-from libc.string cimport memcmp
+from cpython.long cimport PyLong_AsLongLongAndOverflow, PyLong_CheckExact, PyLong_FromUnsignedLongLong
+from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdlib cimport free, realloc
+from libc.string cimport memcmp, memcpy
 
 from numbers import Integral
 
@@ -374,74 +375,131 @@ cdef bint _is_chunk_id(const uint8_t *p) noexcept:
 
 # Encoding ---------------------------------------------------------------------------------------------------
 
-cdef inline void put_vlq(bytearray out, uint64_t value):
-    cdef uint8_t buf[10]
-    cdef int n = 0
-    buf[9] = value & 0x7F
-    value >>= 7
-    n = 1
-    while value:
-        buf[9 - n] = (value & 0x7F) | 0x80
-        value >>= 7
-        n += 1
-    out += (<char *>buf)[10 - n:10]
+cdef struct Output:
+    uint8_t *data
+    Py_ssize_t size
+    Py_ssize_t capacity
 
 
-def encode_track(track, *, meta_event, end_of_track):
+cdef int reserve(Output *out, Py_ssize_t more) except -1:
+    """Make room for more bytes at the end of out."""
+    cdef Py_ssize_t capacity
+    cdef uint8_t *grown
+    if out.size + more <= out.capacity:
+        return 0
+    capacity = max(2 * out.capacity, out.size + more, 4096)
+    grown = <uint8_t *>realloc(out.data, capacity)
+    if grown == NULL:
+        raise MemoryError()
+    out.data = grown
+    out.capacity = capacity
+    return 0
+
+
+cdef inline void put_vlq(Output *out, uint32_t value) noexcept:
+    """Write a variable-length quantity (at most 4 bytes: value <= MAX_DELTA); room must be reserved."""
+    cdef int shift
+    for shift in (21, 14, 7):
+        if value >> shift:
+            out.data[out.size] = 0x80 | ((value >> shift) & 0x7F)
+            out.size += 1
+    out.data[out.size] = value & 0x7F
+    out.size += 1
+
+
+cdef int put_bytes(Output *out, const uint8_t *data, Py_ssize_t n) except -1:
+    if n:
+        reserve(out, n)
+        memcpy(out.data + out.size, data, n)
+        out.size += n
+    return 0
+
+
+cdef inline bint is_end_of_track(object item) except -1:
+    return not isinstance(item, Message) and item.is_meta and item.type == 'end_of_track'
+
+
+def encode_track(track, *, meta_event):
     """Encode a track as the body of an MTrk chunk, with running status.
 
     Every end_of_track message is dropped and its delta time added to the next message; one end_of_track
-    closes the track (mido's fix_end_of_track). Times must be non-negative ints; the six system real-time
-    messages are refused (DECISIONS, fix 2).
+    closes the track (mido's fix_end_of_track). Times must be ints from 0 to 0x0FFFFFFF; the six system
+    real-time messages are refused (DECISIONS, fix 2).
 
-    :param meta_event: meta_event(msg) returns the whole event of a meta message (FF, type, length, payload).
-    :param end_of_track: end_of_track(msg) tells whether a meta message is an end_of_track.
+    :param meta_event: meta_event(msg) returns (type byte, payload bytes) of a meta message.
     """
-    cdef bytearray out = bytearray()
-    cdef int running = 0, n, i
+    cdef Output out
+    cdef int running = 0, n, i, overflow
     cdef int values[3]
+    cdef long long ticks
     cdef Message msg
+    cdef const uint8_t[::1] payload
+    out.data = NULL
+    out.size = out.capacity = 0
     carry = 0
-    for item in track:
-        if not isinstance(item, Message) and item.is_meta and end_of_track(item):
-            carry = carry + item.time
-            continue
-        time = (<Message>item)._time if isinstance(item, Message) else item.time
-        if carry:
-            time, carry = time + carry, 0
-        if not (PyLong_CheckExact(time) and 0 <= time <= MAX_DELTA):
-            _check_file_time(time)
-        if not isinstance(item, Message):
-            if item.is_realtime:
+    try:
+        for item in track:
+            if is_end_of_track(item):
+                carry = carry + item.time
+                continue
+            time = (<Message>item)._time if isinstance(item, Message) else item.time
+            if carry:
+                time, carry = time + carry, 0
+            overflow = 0
+            ticks = PyLong_AsLongLongAndOverflow(time, &overflow) if PyLong_CheckExact(time) else -1
+            if overflow or not 0 <= ticks <= MAX_DELTA:
+                _check_file_time(time)
+                ticks = time
+            reserve(&out, 16)       # a delta time and a short message
+            if not isinstance(item, Message):
+                if item.is_realtime:
+                    raise ValueError('realtime messages are not allowed in MIDI files')
+                type_byte, payload = meta_event(item)
+                put_vlq(&out, <uint32_t>ticks)
+                out.data[out.size] = 0xFF
+                out.data[out.size + 1] = <uint8_t>type_byte
+                out.size += 2
+                put_vlq(&out, <uint32_t>_checked_length(payload.shape[0]))
+                put_bytes(&out, &payload[0] if payload.shape[0] else NULL, payload.shape[0])
+                running = 0
+                continue
+            msg = <Message>item
+            if TYPE_SPECS[msg._type].status >= 0xF8:
                 raise ValueError('realtime messages are not allowed in MIDI files')
-            put_vlq(out, time)
-            out += meta_event(item)
-            running = 0
-            continue
-        msg = <Message>item
-        if msg.is_realtime:
-            raise ValueError('realtime messages are not allowed in MIDI files')
-        put_vlq(out, time)
-        if msg._data is not None:
-            data = msg.bytes()
-            out.append(0xF0)
-            put_vlq(out, len(data) - 1)      # the data bytes and F7
-            out += bytes(data[1:])
-            running = 0
-            continue
-        n = msg._wire_ints(values)
-        for i in range(n):
-            if not 0 <= values[i] <= (255 if i == 0 else 127):
-                raise ValueError(f'{msg.type} message has a value out of range: {msg!r}')
-        if values[0] != running:
-            out.append(values[0])
-        for i in range(1, n):
-            out.append(values[i])
-        running = values[0] if values[0] < 0xF0 else 0
-    _check_file_time(carry)
-    put_vlq(out, carry)
-    out += b'\xFF\x2F\x00'
-    return bytes(out)
+            if msg._data is not None:
+                data = bytes(msg.bytes())       # F0, the data bytes, F7
+                put_vlq(&out, <uint32_t>ticks)
+                out.data[out.size] = 0xF0
+                out.size += 1
+                put_vlq(&out, <uint32_t>_checked_length(len(data) - 1))   # the data bytes and F7
+                put_bytes(&out, <const uint8_t *>PyBytes_AS_STRING(data) + 1, len(data) - 1)
+                running = 0
+                continue
+            n = msg._wire_ints(values)
+            for i in range(n):
+                if not 0 <= values[i] <= (255 if i == 0 else 127):
+                    raise ValueError(f'{msg.type} message has a value out of range: {msg!r}')
+            put_vlq(&out, <uint32_t>ticks)
+            if values[0] != running:
+                out.data[out.size] = values[0]
+                out.size += 1
+            for i in range(1, n):
+                out.data[out.size] = values[i]
+                out.size += 1
+            running = values[0] if values[0] < 0xF0 else 0
+        _check_file_time(carry)
+        reserve(&out, 8)
+        put_vlq(&out, <uint32_t>carry)
+        put_bytes(&out, <const uint8_t *>b'\xFF\x2F\x00', 3)
+        return PyBytes_FromStringAndSize(<char *>out.data, out.size)
+    finally:
+        free(out.data)
+
+
+cdef Py_ssize_t _checked_length(Py_ssize_t length) except -1:
+    if length > MAX_DELTA:
+        raise ValueError(f'an event of {length} bytes does not fit a MIDI file (at most {MAX_DELTA})')
+    return length
 
 
 cdef int _check_file_time(object time) except -1:
@@ -456,7 +514,7 @@ cdef int _check_file_time(object time) except -1:
 
 # Merging and timing ---------------------------------------------------------------------------------------
 
-def merge(tracks, *, make_end_of_track, is_end_of_track):
+def merge(tracks, *, make_end_of_track):
     """Merge tracks into one list in playback order, with delta times; ties keep track order.
 
     Each message is a copy. Every end_of_track is dropped and one closes the result (mido's merge_tracks).
@@ -468,9 +526,9 @@ def merge(tracks, *, make_end_of_track, is_end_of_track):
     for track in lists:
         ticks = _absolute_ticks(track)
         if ticks is None:
-            return _merge_by_sort(lists, make_end_of_track, is_end_of_track)
+            return _merge_by_sort(lists, make_end_of_track)
         times.append(ticks)
-    return _merge_k_way(lists, times, make_end_of_track, is_end_of_track)
+    return _merge_k_way(lists, times, make_end_of_track)
 
 
 cdef object _absolute_ticks(list track):
@@ -489,7 +547,7 @@ cdef object _absolute_ticks(list track):
     return array_ticks
 
 
-cdef list _merge_k_way(list lists, list times, make_end_of_track, is_end_of_track):
+cdef list _merge_k_way(list lists, list times, make_end_of_track):
     cdef Py_ssize_t k = len(lists), n_heap = 0, t, cursor
     cdef bytearray heap_store = bytearray(sizeof(Py_ssize_t) * (k + 1))
     cdef bytearray cursor_store = bytearray(sizeof(Py_ssize_t) * (k + 1))
@@ -518,7 +576,7 @@ cdef list _merge_k_way(list lists, list times, make_end_of_track, is_end_of_trac
             heap[0] = heap[n_heap]
         if n_heap:
             _sift_down(heap, n_heap, ticks, cursors)
-        if not isinstance(item, Message) and item.is_meta and is_end_of_track(item):
+        if is_end_of_track(item):
             continue                            # its time goes to the next message
         merged.append(_with_time(item, now - last))
         last = now
@@ -565,7 +623,7 @@ cdef object _with_time(object item, object time):
     return item.copy(time=time)
 
 
-cdef list _merge_by_sort(list lists, make_end_of_track, is_end_of_track):
+cdef list _merge_by_sort(list lists, make_end_of_track):
     """mido's merge: absolute times, a stable sort, delta times again."""
     timed = []
     for track in lists:
@@ -578,7 +636,7 @@ cdef list _merge_by_sort(list lists, make_end_of_track, is_end_of_track):
     last = 0
     now = 0
     for now, item in timed:
-        if item.is_meta and is_end_of_track(item):
+        if is_end_of_track(item):
             continue
         merged.append(_with_time(item, now - last))
         last = now

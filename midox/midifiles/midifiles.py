@@ -9,7 +9,7 @@ import warnings
 
 from midox._core._smf import FileProblem, SecondsIterator, decode_smf, encode_track
 
-from .meta import UnknownMetaMessage, build_meta_message, encode_variable_int, meta_payload
+from .meta import UnknownMetaMessage, build_meta_message, meta_payload
 from .tracks import MidiTrack, merge_tracks
 from .units import tick2second
 
@@ -24,15 +24,10 @@ class MidiFileWarning(UserWarning):
     """Issued by MidiFile(..., errors='warn') when a file had problems that reading recovered from."""
 
 
-def _is_end_of_track(msg):
-    return msg.type == 'end_of_track'
-
-
 def _meta_event_encoder(charset):
     def meta_event(msg):
-        payload = meta_payload(msg, charset)
         type_byte = msg.type_byte if isinstance(msg, UnknownMetaMessage) else msg._spec().type_byte
-        return bytes([0xFF, type_byte, *encode_variable_int(len(payload))]) + payload
+        return type_byte, meta_payload(msg, charset)
     return meta_event
 
 
@@ -181,7 +176,7 @@ class MidiFile:
         chunks = [b'MThd', (6).to_bytes(4, 'big'), self.type.to_bytes(2, 'big', signed=True),
                   len(self.tracks).to_bytes(2, 'big'), division.to_bytes(2, 'big')]
         for track in self.tracks:
-            body = encode_track(track, meta_event=meta_event, end_of_track=_is_end_of_track)
+            body = encode_track(track, meta_event=meta_event)
             chunks += [b'MTrk', len(body).to_bytes(4, 'big'), body]
         return b''.join(chunks)
 

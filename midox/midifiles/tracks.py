@@ -115,12 +115,8 @@ def merge_tracks(tracks, skip_checks=False):
     the result. The merge is a k-way merge in C (each track is already in time order); skip_checks is
     accepted for mido's sake, the copies are never checked.
     """
-    return MidiTrack(merge(tracks, make_end_of_track=_end_of_track, is_end_of_track=_is_end_of_track))
+    return MidiTrack(merge(tracks, make_end_of_track=_end_of_track))
 
 
 def _end_of_track(delta):
     return MetaMessage('end_of_track', time=delta)
-
-
-def _is_end_of_track(msg):
-    return msg.type == 'end_of_track'

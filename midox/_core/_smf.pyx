@@ -270,7 +270,7 @@ cdef tuple _decode_strict(_Decoder d):
     if d.size < 8:
         raise EOFError('file is shorter than a chunk header (byte offset 0)')
     if memcmp(d.buf, b'MThd', 4) != 0:
-        raise OSError('MThd not found. Probably not a MIDI file')
+        raise OSError('MThd not found. Probably not a MIDI file (byte offset 0)')
     header_end = min(8 + <Py_ssize_t>be32(d.buf + 4), d.size)
     if header_end - 8 < 6:
         raise EOFError('MThd chunk is shorter than 6 bytes (byte offset 8)')
@@ -302,12 +302,13 @@ cdef tuple _decode_tolerant(_Decoder d):
         if found < 0:
             problem(FileProblem(None, pos, 'no MThd header: not a MIDI file; no tracks read'))
             return fmt, division, [], d.problems
-        problem(FileProblem(None, pos, f'{found - pos} bytes before the MThd header skipped'))
+        if found > pos:
+            problem(FileProblem(None, pos, f'{found - pos} bytes before the MThd header skipped'))
         pos = found
     header_size = min(<Py_ssize_t>be32(d.buf + pos + 4), d.size - pos - 8) if d.size - pos >= 8 else 0
     if header_size >= 6:
         fmt = be16_signed(d.buf + pos + 8)
-        ntracks = be16_signed(d.buf + pos + 10)
+        ntracks = be16_signed(d.buf + pos + 10) & 0xFFFF      # the SMF count is unsigned (mido reads it signed)
         division = be16_signed(d.buf + pos + 12)
     else:
         problem(FileProblem(None, pos, 'MThd chunk shorter than 6 bytes; format 1 at 480 ticks per beat assumed'))
@@ -669,6 +670,7 @@ cdef class SecondsIterator:
 
     def __next__(self):
         cdef double scale
+        cdef object seconds
         if self.index >= len(self.messages):
             raise StopIteration
         item = self.messages[self.index]

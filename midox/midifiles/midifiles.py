@@ -38,7 +38,7 @@ class MidiFile:
     :param type: 0 (one track), 1 (synchronous tracks) or 2 (independent tracks).
     :param ticks_per_beat: the time resolution, in ticks per quarter note.
     :param charset: the text encoding of this file's text meta messages (latin1 by default).
-    :param debug: print each track's events with their byte offsets while reading.
+    :param debug: print the tracks after reading (problems are in ``problems``, with byte offsets).
     :param clip: clip data bytes above 127 to 127 instead of raising.
     :param tracks: a list of MidiTrack to start with.
     :param errors: 'strict' (default) raises on any problem as mido does; 'warn' and 'ignore' read what
@@ -123,6 +123,8 @@ class MidiFile:
         """Yield the messages of all tracks in playback order, with delta times in seconds."""
         if self.type == 2:
             raise TypeError("can't merge tracks in type 2 (asynchronous) file")
+        if self.smpte is None and not self.ticks_per_beat:
+            raise ZeroDivisionError('ticks_per_beat is 0: ticks cannot be converted to seconds')
         merged = list(merge_tracks(self.tracks))       # private copies, which the iterator retimes in place
         return SecondsIterator(merged, self.ticks_per_beat or 1, self._seconds_per_tick(), DEFAULT_TEMPO)
 
@@ -140,9 +142,10 @@ class MidiFile:
         message's time in the file), so sleeping never drifts; the first message is not delayed. Meta
         messages are left out unless meta_messages is true. ``now`` is the clock (seconds).
         """
+        messages = iter(self)           # merge first: the clock starts when the first message is ready
         start = now()
         deadline = 0.0
-        for msg in self:
+        for msg in messages:
             deadline += msg.time
             wait = start + deadline - now()
             if wait > 0.0:
@@ -168,10 +171,15 @@ class MidiFile:
 
     def _encode(self):
         if self.smpte is not None:
-            rate = next(code for code, fps in SMPTE_RATES.items() if fps == self.smpte[0])
-            division = ((rate & 0xFF) << 8) | self.smpte[1]
+            frames_per_second, ticks_per_frame = self.smpte
+            rate = next((code for code, fps in SMPTE_RATES.items() if fps == frames_per_second), None)
+            if rate is None or not 0 < ticks_per_frame <= 0xFF:
+                raise ValueError(f'smpte must be (24, 25, 29.97 or 30, ticks per frame 1..255), not {self.smpte}')
+            division = ((rate & 0xFF) << 8) | ticks_per_frame
+        elif -0x8000 <= self.ticks_per_beat <= 0x7FFF:
+            division = self.ticks_per_beat & 0xFFFF     # negative: a division read as mido reads it, kept
         else:
-            division = self.ticks_per_beat & 0xFFFF
+            raise ValueError(f'ticks_per_beat must be at most 32767, not {self.ticks_per_beat}')
         meta_event = _meta_event_encoder(self.charset)
         chunks = [b'MThd', (6).to_bytes(4, 'big'), self.type.to_bytes(2, 'big', signed=True),
                   len(self.tracks).to_bytes(2, 'big'), division.to_bytes(2, 'big')]

@@ -1140,3 +1140,59 @@ def test_generated_files_round_trip_and_match_mido(tracks, ticks_per_beat):
     assert merged == their_merged
     assert reread.length == load(data, mido).length
     assert [describe(msg) for msg in mid] == [describe(msg) for msg in theirs]
+
+
+# --- custom meta specs in files -------------------------------------------------------------------------
+
+@pytest.fixture
+def restore_meta_specs():
+    from midox.midifiles import meta
+    saved = dict(meta._META_SPECS), dict(meta._META_SPEC_BY_TYPE)
+    yield
+    for table, old in zip((meta._META_SPECS, meta._META_SPEC_BY_TYPE), saved):
+        table.clear()
+        table.update(old)
+
+
+@pytest.mark.usefixtures('restore_meta_specs')
+def test_custom_meta_spec_reads_and_writes_files():
+    """A spec written for mido is used by the C decoder and the encoder, for new and built-in type bytes."""
+    class MetaSpec_light(midox.midifiles.MetaSpec):
+        type_byte = 0x70
+        attributes = ['level']
+        defaults = [0]
+
+        def decode(self, message, data):
+            message.level = data[0]
+
+        def encode(self, message):
+            return [message.level]
+
+    class MetaSpec_set_tempo(midox.midifiles.meta.MetaSpec_set_tempo):   # replaces the built-in
+        def decode(self, message, data):
+            super().decode(message, data)
+            message.tempo = message.tempo * 2
+
+    midox.midifiles.add_meta_spec(MetaSpec_light)
+    mid = midox.MidiFile()
+    track = mid.add_track()
+    track.append(midox.MetaMessage('light', level=9, time=3))
+    track.append(midox.MetaMessage('set_tempo', tempo=1000, time=4))
+    saved = io.BytesIO()
+    mid.save(file=saved)
+    assert b'\xff\x70\x01\x09' in saved.getvalue()
+    assert midox.MidiFile(file=io.BytesIO(saved.getvalue())).tracks[0][:2] == track[:2]
+    midox.midifiles.add_meta_spec(MetaSpec_set_tempo)
+    reread = midox.MidiFile(file=io.BytesIO(saved.getvalue()))
+    assert reread.tracks[0][1] == midox.MetaMessage('set_tempo', tempo=2000, time=4)
+
+
+def test_smpte_file_repr_evaluates_back():
+    mid = midox.MidiFile(smpte=(25, 40), ticks_per_beat=None)
+    mid.add_track().append(midox.Message('note_on', time=10))
+    namespace = {name: getattr(midox, name) for name in ('MidiFile', 'MidiTrack', 'Message', 'MetaMessage')}
+    again = eval(repr(mid), namespace)
+    assert (again.smpte, again.ticks_per_beat, again.tracks) == (mid.smpte, None, mid.tracks)
+    saved = io.BytesIO()
+    again.save(file=saved)
+    assert saved.getvalue()[12:14] == b'\xe7\x28'

@@ -45,11 +45,12 @@ class MidiFile:
         can be read, record each problem in ``problems`` (track, byte offset, what), and 'warn' also issues
         a MidiFileWarning.
 
-    A file with SMPTE timing has ``smpte`` = (frames per second, ticks per frame) and ticks_per_beat None.
+    :param smpte: (frames per second, ticks per frame) for SMPTE timing (24, 25, 29.97 or 30 frames per
+        second); a file read with SMPTE timing has it set and ticks_per_beat None.
     """
 
     def __init__(self, filename=None, file=None, type=1, ticks_per_beat=DEFAULT_TICKS_PER_BEAT,
-                 charset='latin1', debug=False, clip=False, tracks=None, errors='strict'):
+                 charset='latin1', debug=False, clip=False, tracks=None, errors='strict', smpte=None):
         if type not in range(3):
             raise ValueError(f'invalid format {type} (must be 0, 1 or 2)')
         if errors not in ERRORS:
@@ -57,7 +58,7 @@ class MidiFile:
         self.filename = filename
         self.type = type
         self.ticks_per_beat = ticks_per_beat
-        self.smpte = None
+        self.smpte = smpte
         self.charset = charset
         self.debug = debug
         self.clip = clip
@@ -201,7 +202,8 @@ class MidiFile:
         if self.tracks:
             body = ',\n'.join(repr(track) for track in self.tracks).replace('\n', '\n  ')
             tracks = f', tracks=[\n  {body}\n]'
-        return f'{type(self).__name__}(type={self.type}, ticks_per_beat={self.ticks_per_beat}{tracks})'
+        smpte = '' if self.smpte is None else f', smpte={self.smpte!r}'
+        return f'{type(self).__name__}(type={self.type}, ticks_per_beat={self.ticks_per_beat}{smpte}{tracks})'
 
     def __enter__(self):
         return self

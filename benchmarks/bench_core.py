@@ -14,9 +14,7 @@ statement's result, or the messages parsed from the generated traffic), the comp
 meaningless, and the script stops with an AssertionError.
 """
 import argparse
-import contextlib
 import gc
-import itertools
 import json
 import os
 import platform
@@ -28,6 +26,7 @@ import tracemalloc
 
 import mido
 import midox
+from benchtools import autorange, cpu_model, gc_off, package_version, run_loop, timed_free
 
 SEED = 1234
 TRAFFIC_BYTES = 1_000_000       # "1 MB": the generated stream is this long, or a few bytes longer
@@ -61,60 +60,7 @@ SYSEX_LIST = [0xF0] + [(i * 7 + 3) % 128 for i in range(18)] + [0xF7]
 
 # --- environment ------------------------------------------------------------------------------------------
 
-def package_version(module, dist):
-    version = getattr(module, "__version__", None)
-    if version:
-        return str(version)
-    try:
-        from importlib.metadata import version as dist_version
-        return dist_version(dist)
-    except Exception:
-        return str(getattr(module, "version_info", "?"))
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as cpuinfo:
-            for line in cpuinfo:
-                key, _, value = line.partition(":")
-                if key.strip() in ("model name", "Model", "Hardware", "cpu model"):
-                    return value.strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown CPU"
-
-
 # --- timing -----------------------------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def gc_off():
-    """Collect what is pending, then keep the cyclic garbage collector off (as timeit does while timing)."""
-    gc.collect()
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def run_loop(timer, number):
-    """Run the timer's compiled loop `number` times and return the nanoseconds it took."""
-    with gc_off():
-        return timer.inner(itertools.repeat(None, number), timer.timer)
-
-
-def autorange(timer, min_loop_ns):
-    """Return the first loop length of 1, 2, 5, 10, 20, 50, ... whose loop lasts min_loop_ns or more."""
-    number = 1
-    while True:                 # as timeit.Timer.autorange does, with a configurable threshold
-        for factor in (1, 2, 5):
-            loops = number * factor
-            if run_loop(timer, loops) >= min_loop_ns:
-                return loops
-        number *= 10
-
 
 def best_times_per_op(stmt, namespaces, min_loop_ns, repeats):
     """Nanoseconds per execution of stmt in each namespace: the best of `repeats` loops.
@@ -142,14 +88,6 @@ def timed_parse(parse_all, data):
         start = time.perf_counter_ns()
         holder = [parse_all(data)]
         return holder, time.perf_counter_ns() - start
-
-
-def timed_free(holder):
-    """Drop the only reference to a parse result and return the nanoseconds freeing it took."""
-    with gc_off():
-        start = time.perf_counter_ns()
-        holder.clear()
-        return time.perf_counter_ns() - start
 
 
 # --- traffic ----------------------------------------------------------------------------------------------
@@ -368,7 +306,7 @@ def main(argv=None):
     print()
     print(f"parse_all: mido timed {len(mido_parse_ns)}x on the full stream, midox autoranged; both parsed "
           f"{expected:,} messages, vars() equal on {compared:,} of them (seed {SEED}).")
-    print(f"memory: tracemalloc bytes per message, the list and the argument values not counted.")
+    print("memory: tracemalloc bytes per message, the list and the argument values not counted.")
     missed = [row for row in rows if row["met"] is False]
     print(f"{len(missed)} of {sum(row['met'] is not None for row in rows)} targets missed; "
           f"ran in {elapsed:.1f} s.")

@@ -17,7 +17,6 @@ exception: if mido and midox do not give the same results (messages, saved bytes
 would be meaningless, and the script stops with an AssertionError.
 """
 import argparse
-import contextlib
 import gc
 import io
 import itertools
@@ -33,6 +32,7 @@ import tracemalloc
 
 import mido
 import midox
+from benchtools import autorange, cpu_model, gc_off, package_version, run_loop, timed_free
 
 try:
     import symusic
@@ -51,29 +51,6 @@ QUICK_EVERY = 4             # --quick: every 4th corpus file (by name) stands fo
 
 # --- environment ------------------------------------------------------------------------------------------
 
-def package_version(module, dist):
-    version = getattr(module, "__version__", None)
-    if version:
-        return str(version)
-    try:
-        from importlib.metadata import version as dist_version
-        return dist_version(dist)
-    except Exception:
-        return str(getattr(module, "version_info", "?"))
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as cpuinfo:
-            for line in cpuinfo:
-                key, _, value = line.partition(":")
-                if key.strip() in ("model name", "Model", "Hardware", "cpu model"):
-                    return value.strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown CPU"
-
-
 def load_average():
     try:
         return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
@@ -86,42 +63,6 @@ def corpus_directory():
 
 
 # --- timing -----------------------------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def gc_off():
-    """Collect what is pending, then keep the cyclic garbage collector off (as timeit does while timing).
-
-    After the collection everything alive is frozen (gc.freeze), so that the next collection only scans
-    what was allocated since: with millions of loaded messages alive, a full collection before every loop
-    would take longer than many of the loops. Nothing is collected or frozen while a loop runs.
-    """
-    gc.collect()
-    gc.freeze()
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def run_loop(timer, number):
-    """Run the timer's compiled loop `number` times and return the nanoseconds it took."""
-    with gc_off():
-        return timer.inner(itertools.repeat(None, number), timer.timer)
-
-
-def autorange(timer, min_loop_ns):
-    """Return the first loop length of 1, 2, 5, 10, 20, 50, ... whose loop lasts min_loop_ns or more."""
-    number = 1
-    while True:                 # as timeit.Timer.autorange does, with a configurable threshold
-        for factor in (1, 2, 5):
-            loops = number * factor
-            if run_loop(timer, loops) >= min_loop_ns:
-                return loops
-        number *= 10
-
 
 def timed_call(function, *args):
     """Call function(*args) once with the collector off; return (result, nanoseconds).
@@ -139,14 +80,6 @@ def timed_run(function, *args):
     with gc_off():
         start = time.perf_counter_ns()
         function(*args)                 # the result is dropped here, inside the timing
-        return time.perf_counter_ns() - start
-
-
-def timed_free(holder):
-    """Empty the list `holder` (its items' last reference) and return the nanoseconds freeing took."""
-    with gc_off():
-        start = time.perf_counter_ns()
-        holder.clear()
         return time.perf_counter_ns() - start
 
 

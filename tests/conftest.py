@@ -14,3 +14,14 @@ def pytest_configure(config):
         import midox._core._messages  # noqa: F401
     except ImportError as error:
         pytest.exit(f"midox is not built ({error}); run: python -m pip install -e '.[test]'", returncode=4)
+
+
+@pytest.fixture
+def restore_meta_specs():
+    """Undo add_meta_spec() calls made by a test (the meta spec registry is module state)."""
+    from midox.midifiles import meta
+    saved = dict(meta._META_SPECS), dict(meta._META_SPEC_BY_TYPE)
+    yield
+    for table, old in zip((meta._META_SPECS, meta._META_SPEC_BY_TYPE), saved):
+        table.clear()
+        table.update(old)

@@ -23,32 +23,7 @@ encode_message = midox.messages.encode.encode_message
 
 # --- the message model, written out (mido's spec order) ----------------------------------------------------
 
-VALUE_NAMES = {
-    'note_off': ('channel', 'note', 'velocity'),
-    'note_on': ('channel', 'note', 'velocity'),
-    'polytouch': ('channel', 'note', 'value'),
-    'control_change': ('channel', 'control', 'value'),
-    'program_change': ('channel', 'program'),
-    'aftertouch': ('channel', 'value'),
-    'pitchwheel': ('channel', 'pitch'),
-    'sysex': ('data',),
-    'quarter_frame': ('frame_type', 'frame_value'),
-    'songpos': ('pos',),
-    'song_select': ('song',),
-    'tune_request': (),
-    'clock': (),
-    'start': (),
-    'continue': (),
-    'stop': (),
-    'active_sensing': (),
-    'reset': (),
-}
-TYPES = list(VALUE_NAMES)
-RANGES = {
-    'channel': (0, 15), 'note': (0, 127), 'velocity': (0, 127), 'control': (0, 127), 'value': (0, 127),
-    'program': (0, 127), 'pitch': (-8192, 8191), 'pos': (0, 16383), 'song': (0, 127), 'frame_type': (0, 7),
-    'frame_value': (0, 15),
-}
+from message_model import RANGES, TYPES, VALUE_NAMES
 DEFAULTS = {name: 0 for name in RANGES} | {'velocity': 64, 'data': ()}
 ALL_NAMES = sorted(RANGES) + ['data']
 REALTIME = {'clock', 'start', 'continue', 'stop', 'active_sensing', 'reset'}

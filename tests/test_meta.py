@@ -103,16 +103,6 @@ def outcome(function):
         return 'raised', type(error).__name__
 
 
-@pytest.fixture
-def restore_specs():
-    """Undo add_meta_spec() calls made by a test (the registry is module state)."""
-    saved = dict(meta._META_SPECS), dict(meta._META_SPEC_BY_TYPE)
-    yield
-    for table, old in zip((meta._META_SPECS, meta._META_SPEC_BY_TYPE), saved):
-        table.clear()
-        table.update(old)
-
-
 # --- the spec table ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('type_', TYPES)
@@ -647,7 +637,7 @@ class DuckSpec:
             raise ValueError('level must not be negative')
 
 
-@pytest.mark.usefixtures('restore_specs')
+@pytest.mark.usefixtures('restore_meta_specs')
 def test_custom_spec_round_trips():
     add_meta_spec(MetaSpec_light_color)
     spec = meta._META_SPECS[0x70]
@@ -667,7 +657,7 @@ def test_custom_spec_round_trips():
     assert freeze_message(msg) == msg and thaw_message(freeze_message(msg)) == msg
 
 
-@pytest.mark.usefixtures('restore_specs')
+@pytest.mark.usefixtures('restore_meta_specs')
 def test_custom_spec_gets_the_charset_of_the_call():
     add_meta_spec(MetaSpec_copyright_note)
     msg = build_meta_message(0x0A, 'ß✓'.encode('utf-8'), charset='utf-8')
@@ -676,7 +666,7 @@ def test_custom_spec_gets_the_charset_of_the_call():
     assert build_meta_message(0x0A, b'\xdf').text == 'ß'
 
 
-@pytest.mark.usefixtures('restore_specs')
+@pytest.mark.usefixtures('restore_meta_specs')
 def test_duck_typed_spec_and_replacing_a_spec():
     add_meta_spec(DuckSpec)
     assert MetaMessage('duck', level=3).bytes() == [0xFF, 0x71, 3, 0, 0, 0]

@@ -1144,15 +1144,6 @@ def test_generated_files_round_trip_and_match_mido(tracks, ticks_per_beat):
 
 # --- custom meta specs in files -------------------------------------------------------------------------
 
-@pytest.fixture
-def restore_meta_specs():
-    from midox.midifiles import meta
-    saved = dict(meta._META_SPECS), dict(meta._META_SPEC_BY_TYPE)
-    yield
-    for table, old in zip((meta._META_SPECS, meta._META_SPEC_BY_TYPE), saved):
-        table.clear()
-        table.update(old)
-
 
 @pytest.mark.usefixtures('restore_meta_specs')
 def test_custom_meta_spec_reads_and_writes_files():

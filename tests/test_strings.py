@@ -11,46 +11,12 @@ import midox
 import midox.messages.strings as strings
 from midox import Message, format_as_string, parse_string, parse_string_stream
 
-VALUE_NAMES = {
-    'note_off': ('channel', 'note', 'velocity'),
-    'note_on': ('channel', 'note', 'velocity'),
-    'polytouch': ('channel', 'note', 'value'),
-    'control_change': ('channel', 'control', 'value'),
-    'program_change': ('channel', 'program'),
-    'aftertouch': ('channel', 'value'),
-    'pitchwheel': ('channel', 'pitch'),
-    'sysex': ('data',),
-    'quarter_frame': ('frame_type', 'frame_value'),
-    'songpos': ('pos',),
-    'song_select': ('song',),
-    'tune_request': (),
-    'clock': (),
-    'start': (),
-    'continue': (),
-    'stop': (),
-    'active_sensing': (),
-    'reset': (),
-}
-TYPES = list(VALUE_NAMES)
-RANGES = {
-    'channel': (0, 15), 'note': (0, 127), 'velocity': (0, 127), 'control': (0, 127), 'value': (0, 127),
-    'program': (0, 127), 'pitch': (-8192, 8191), 'pos': (0, 16383), 'song': (0, 127), 'frame_type': (0, 7),
-    'frame_value': (0, 15),
-}
+from message_model import RANGES, TYPES, valid_message_kwargs
 
 times = st.one_of(st.integers(), st.integers(0, 10000), st.floats(allow_nan=False))
 
 
-def _value(name):
-    if name == 'time':
-        return times
-    if name == 'data':
-        return st.lists(st.integers(0, 127), max_size=8)
-    return st.integers(*RANGES[name])
-
-
-message_kwargs = st.sampled_from(TYPES).flatmap(lambda type_: st.fixed_dictionaries(
-    {'type': st.just(type_)}, optional={name: _value(name) for name in VALUE_NAMES[type_] + ('time',)}))
+message_kwargs = valid_message_kwargs(times, st.lists(st.integers(0, 127), max_size=8))
 
 
 def outcome(function, *args, **kwargs):

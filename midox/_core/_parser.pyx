@@ -52,8 +52,20 @@ cdef int sysex_append(Scanner *s, uint8_t byte) except -1:
 
 
 cdef class _ByteStream:
-    """Feeds bytes through a Scanner and hands each complete message to _emit (Parser and Tokenizer)."""
+    """Feeds bytes through a Scanner and hands each complete message to _emit, which queues what it makes
+    (a message, or a list of bytes) in _messages (Parser and Tokenizer)."""
     cdef Scanner _scan
+    cdef object _messages       # a deque
+    cdef object _append         # self._messages.append, bound once: it runs for every message
+
+    def __len__(self):
+        return len(self._messages)
+
+    def __iter__(self):
+        """Yield what was parsed, oldest first, until nothing is waiting (what is yielded is removed)."""
+        messages = self._messages
+        while messages:
+            yield messages.popleft()
 
     def __dealloc__(self):
         free(self._scan.sysex)      # free(NULL) is a no-op
@@ -140,9 +152,6 @@ cdef class Parser(_ByteStream):
     Feed it bytes, a bytearray or any iterable of ints (``feed``), or one byte at a time (``feed_byte``);
     take messages with ``get_message``, by iterating, or from the public ``messages`` deque.
     """
-    cdef object _messages
-    cdef object _append         # self._messages.append, bound once: it runs for every message
-
     def __init__(self, data=None):
         self.messages = deque()
         if data is not None:
@@ -170,15 +179,6 @@ cdef class Parser(_ByteStream):
         """Return how many parsed messages are waiting."""
         return len(self._messages)
 
-    def __len__(self):
-        return len(self._messages)
-
-    def __iter__(self):
-        """Yield parsed messages until none are waiting (the messages are removed)."""
-        messages = self._messages
-        while messages:
-            yield messages.popleft()
-
 
 @cython.final
 cdef class _MessageList(_ByteStream):
@@ -189,32 +189,23 @@ cdef class _MessageList(_ByteStream):
         self.messages = []
 
     cdef int _emit(self, const uint8_t *buf, Py_ssize_t n) except -1:
-        self.messages.append(message_from_wire(buf, n, 0))
+        self.messages.append(message_from_wire(buf, n, 0))     # a list: no deque, no bound method
         return 0
 
 
 @cython.final
 cdef class Tokenizer(_ByteStream):
     """Split a stream of MIDI bytes into messages, each a list of ints (the parser without decoding)."""
-    cdef object _messages
 
     def __init__(self, data=None):
         self._messages = deque()
+        self._append = self._messages.append
         if data is not None:
             self.feed(data)
 
     cdef int _emit(self, const uint8_t *buf, Py_ssize_t n) except -1:
-        self._messages.append([buf[i] for i in range(n)])
+        self._append([buf[i] for i in range(n)])
         return 0
-
-    def __len__(self):
-        return len(self._messages)
-
-    def __iter__(self):
-        """Yield the byte lists of complete messages until none are waiting."""
-        messages = self._messages
-        while messages:
-            yield messages.popleft()
 
 
 def parse_all(data):

@@ -1,0 +1,73 @@
+"""What the benchmarks share: the machine's description and timeit-style loops with the collector off."""
+import contextlib
+import gc
+import itertools
+import platform
+import time
+
+
+def package_version(module, dist):
+    version = getattr(module, "__version__", None)
+    if version:
+        return str(version)
+    try:
+        from importlib.metadata import version as dist_version
+        return dist_version(dist)
+    except Exception:
+        return str(getattr(module, "version_info", "?"))
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as cpuinfo:
+            for line in cpuinfo:
+                key, _, value = line.partition(":")
+                if key.strip() in ("model name", "Model", "Hardware", "cpu model"):
+                    return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+@contextlib.contextmanager
+def gc_off():
+    """Collect what is pending, then keep the cyclic garbage collector off (as timeit does while timing).
+
+    After the collection everything alive is frozen (gc.freeze), so that the next collection only scans
+    what was allocated since: with millions of loaded messages alive, a full collection before every loop
+    would take longer than many of the loops. Nothing is collected or frozen while a loop runs.
+    """
+    gc.collect()
+    gc.freeze()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def run_loop(timer, number):
+    """Run the timer's compiled loop `number` times and return the nanoseconds it took."""
+    with gc_off():
+        return timer.inner(itertools.repeat(None, number), timer.timer)
+
+
+def autorange(timer, min_loop_ns):
+    """Return the first loop length of 1, 2, 5, 10, 20, 50, ... whose loop lasts min_loop_ns or more."""
+    number = 1
+    while True:                 # as timeit.Timer.autorange does, with a configurable threshold
+        for factor in (1, 2, 5):
+            loops = number * factor
+            if run_loop(timer, loops) >= min_loop_ns:
+                return loops
+        number *= 10
+
+
+def timed_free(holder):
+    """Empty the list `holder` (its items' last reference) and return the nanoseconds freeing took."""
+    with gc_off():
+        start = time.perf_counter_ns()
+        holder.clear()
+        return time.perf_counter_ns() - start

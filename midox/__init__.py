@@ -9,6 +9,7 @@
 
 Importing midox touches no device and loads no backend.
 """
+from . import ports, sockets
 from ._version import __version__
 from .messages import (
     MAX_PITCHWHEEL,
@@ -60,10 +61,34 @@ __all__ = [
     "parse_all",
     "parse_string",
     "parse_string_stream",
+    "ports",
     "read_syx_file",
     "second2tick",
+    "sockets",
     "tempo2bpm",
     "tick2second",
     "version_info",
     "write_syx_file",
 ]
+
+# The device layer (midox.backends) is imported on first use of one of these names, never by ``import midox``.
+# ``midox.backend`` is always the current backend, and the port functions follow set_backend() (mido rebinds
+# module globals instead).
+_BACKEND_NAMES = frozenset({
+    "Backend", "backend", "set_backend",
+    "open_input", "open_output", "open_ioport",
+    "get_input_names", "get_output_names", "get_ioport_names",
+})
+
+
+def __getattr__(name):
+    if name in _BACKEND_NAMES:
+        # In an editable install midox.backends is mapped from backends/, which mypy cannot follow.
+        from .backends import backend as registry  # type: ignore[import-not-found,unused-ignore]
+
+        return registry.get_backend() if name == "backend" else getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _BACKEND_NAMES)

@@ -1,0 +1,691 @@
+"""Ports and tools for working with them (mido's ``mido.ports``).
+
+A port sends and/or receives messages. New port types subclass :class:`BaseInput`, :class:`BaseOutput` or
+:class:`BaseIOPort` and override some of ``_open(**kwargs)``, ``_close()``, ``_send(message)`` and
+``_receive(block=True)``; the public methods around them check arguments and state, take the port's lock,
+copy messages on send, wait for messages on receive and run callbacks.
+
+``_receive()`` may follow either contract of the manuals: put messages in ``self._messages`` (usually by
+feeding ``self._parser``) and return nothing, or return one message (or None).
+
+Differences from mido 1.3.3:
+
+- Receiving on (or sending to) a closed port raises :class:`PortClosedError`, which is both a ValueError
+  (what mido raises when the port was already closed) and an OSError (what mido raises when it closes during
+  the wait), so either ``except`` clause catches it whatever the timing. Iteration ends when the port is
+  closed, also when another thread closes it between two messages.
+- :class:`MultiPort` receives and iterates instead of hanging (DECISIONS fix 3); iteration ends when all of
+  its ports are closed.
+- Any input port takes a ``callback``: ports whose messages come through ``_receive()`` deliver them to it
+  on a dispatcher thread. Input ports keep ``pending()`` (the 1.1 manual documents it).
+"""
+import random
+import sys
+import threading
+import time
+
+from .messages import Message
+from .parser import Parser
+
+# How many seconds to sleep before polling again.
+_DEFAULT_SLEEP_TIME = 0.001
+_sleep_time = _DEFAULT_SLEEP_TIME
+
+# Guards the lazy creation of a port's dispatch lock (ports whose __init__ skips BaseInput's).
+_dispatch_setup_lock = threading.Lock()
+
+
+def sleep():
+    """Sleep for get_sleep_time() seconds.
+
+    Ports call this between polls while they wait for messages. The time can be set with set_sleep_time().
+    """
+    time.sleep(get_sleep_time())
+
+
+def set_sleep_time(seconds=_DEFAULT_SLEEP_TIME):
+    """Set the number of seconds sleep() will sleep (0.001 by default)."""
+    global _sleep_time
+    _sleep_time = seconds
+
+
+def get_sleep_time():
+    """Return the number of seconds sleep() will sleep."""
+    return _sleep_time
+
+
+def reset_messages():
+    """Yield "All Notes Off" and "Reset All Controllers" for every channel, channel by channel."""
+    all_notes_off = 123
+    reset_all_controllers = 121
+    for channel in range(16):
+        for control in (all_notes_off, reset_all_controllers):
+            yield Message('control_change', channel=channel, control=control)
+
+
+def panic_messages():
+    """Yield "All Sounds Off" for every channel.
+
+    This mutes all sounding notes regardless of their envelopes: useful when notes hang and nothing else
+    helps.
+    """
+    all_sounds_off = 120
+    for channel in range(16):
+        yield Message('control_change', channel=channel, control=all_sounds_off)
+
+
+class PortClosedError(OSError, ValueError):
+    """Raised when receiving on (or sending to) a closed port.
+
+    It is an OSError and a ValueError: mido raises ValueError when the port was closed before the call and
+    OSError when it closed during the wait, and code written for mido catches one or the other.
+    """
+
+
+class DummyLock:
+    """A lock that does nothing, for ports that do their own locking (``_locking = False``)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        return False
+
+
+def _owns(lock):
+    """Return True if the current thread holds lock (an RLock); False if that cannot be told."""
+    is_owned = getattr(lock, '_is_owned', None)
+    return bool(is_owned is not None and is_owned())
+
+
+def _is_received_message(value):
+    """Tell whether a value returned by _receive() is a message to hand to the caller.
+
+    The 1.2 contract returns a message (or, for ports that yield ports, a (port, message) pair); the 1.1
+    contract returns nothing and any value it returns is ignored, so flags and counts are not messages.
+    """
+    return bool(value) and not isinstance(value, int)
+
+
+def _report_callback_error():
+    """Report the exception being handled on the dispatcher thread the way an uncaught one is reported."""
+    exc_type, exc_value, exc_traceback = sys.exc_info()
+    threading.excepthook(threading.ExceptHookArgs(
+        (exc_type, exc_value, exc_traceback, threading.current_thread())))
+
+
+class BasePort:
+    """Abstract base class for input and output ports."""
+
+    is_input = False
+    is_output = False
+    _locking = True
+
+    def __init__(self, name=None, **kwargs):
+        """Set up the port and call self._open(**kwargs).
+
+        name is the port name (any value, usually a string or None); it is set before _open() is called.
+        """
+        if hasattr(self, 'closed'):
+            # Second call, from BaseOutput.__init__ of an I/O port: the port is already open.
+            return
+
+        self.name = name
+        if self._locking:
+            self._lock = threading.RLock()
+        else:
+            self._lock = DummyLock()
+        self.closed = True
+        self._open(**kwargs)
+        self.closed = False
+
+    def _open(self, **kwargs):
+        """Open the device; override. Gets the constructor's keyword arguments; self.name is set."""
+
+    def _close(self):
+        """Release the device; override. Called once, by the first close()."""
+
+    def close(self):
+        """Close the port.
+
+        If the port is already closed, nothing happens. The port is also closed when the object is garbage
+        collected. An output port with autoreset set sends reset() first.
+        """
+        with self._lock:
+            if not self.closed:
+                if getattr(self, 'autoreset', False):
+                    try:
+                        self.reset()
+                    except OSError:
+                        # The device may already be gone; closing must still succeed.
+                        pass
+                self._close()
+                self.closed = True
+
+    def __del__(self):
+        # A port whose __init__ failed before it was opened has nothing to close.
+        if getattr(self, 'closed', True) is False:
+            self.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, type, value, traceback):
+        self.close()
+        return False
+
+    def __repr__(self):
+        state = 'closed' if self.closed else 'open'
+        port_type = {
+            (True, False): 'input',
+            (False, True): 'output',
+            (True, True): 'I/O port',
+            (False, False): 'mute port',
+        }[self.is_input, self.is_output]
+        name = self.name or ''
+        try:
+            device_type = self._device_type
+        except AttributeError:
+            device_type = self.__class__.__name__
+        return f'<{state} {port_type} {name!r} ({device_type})>'
+
+
+class BaseInput(BasePort):
+    """Base class for input ports.
+
+    Subclass and override _receive() to make a new input port type. _receive(block=True) either puts
+    messages in self._messages (a deque, the parser's message queue: feeding self._parser fills it) and
+    returns nothing, or returns a message or None. receive() takes care of blocking, by polling and
+    sleeping, and of closed ports and callbacks.
+
+    Set the callback attribute (or pass callback= to a port whose _open() does not take it over) to have a
+    function called with every message that arrives; it runs on a separate thread.
+    """
+
+    is_input = True
+
+    # Callback dispatch state, as class defaults so that ports whose __init__ skips ours still work.
+    _dispatch_callback = None
+    _dispatch_thread = None
+
+    def __init__(self, name='', **kwargs):
+        """Create an input port.
+
+        name is the port name, as returned by get_input_names(). The other keyword arguments are passed to
+        _open().
+        """
+        if hasattr(self, 'closed'):
+            return
+        # Made before _open() so that _open() and a callback set there can use them (mido makes them after).
+        self._parser = parser = Parser()
+        self._messages = parser.messages
+        self._dispatch_waiters = []
+        self._dispatch_lock = threading.RLock()
+        BasePort.__init__(self, name, **kwargs)
+        if self._parser is not parser and self._messages is parser.messages:
+            # _open() installed its own parser: receive what it parses.
+            self._messages = self._parser.messages
+        if self._dispatch_callback is not None and not self.closed:
+            # A callback set inside _open(), while the port was still closed, starts now.
+            self.callback = self._dispatch_callback
+
+    def _open(self, callback=None, **kwargs):
+        """Open the device; override. This default installs callback, which the manual lets every input
+        port take."""
+        if callback is not None:
+            self.callback = callback
+
+    def _receive(self, block=True):
+        """Read from the device; override.
+
+        Either put the messages read in self._messages (usually by feeding self._parser) and return None,
+        or return one message (or None). With block=True it may wait for a message, holding the port lock.
+        Raise OSError if the device fails.
+        """
+
+    # Callbacks
+
+    @property
+    def callback(self):
+        """The function called with each received message, or None.
+
+        Set it at any time; set None to receive messages again with receive(). The callback runs on a
+        dispatcher thread that polls the port. When the setter returns, the old callback is not running
+        (unless the setter was called from it) and will not be called again, and no message is lost or
+        delivered twice. While a callback is set the
+        port stays referenced (it is not garbage collected); close() or callback = None ends the thread.
+        """
+        return self._dispatch_callback
+
+    @callback.setter
+    def callback(self, func):
+        if func is not None and not callable(func):
+            raise TypeError('callback must be callable or None')
+        waiters = self._get_dispatch_waiters()
+        # Announce the change so that a busy dispatcher lets go of the lock (see _dispatch_loop).
+        waiters.append(None)
+        try:
+            with self._get_dispatch_lock():
+                # The dispatcher delivers with this lock held: the old callback is not running now.
+                self._dispatch_callback = func
+                if func is not None and self._dispatch_thread is None:
+                    # A closed port only delivers what is still pending (mido returns pending messages
+                    # from a closed port too); during _open() the port is closed and __init__ starts later.
+                    if not getattr(self, 'closed', True) or getattr(self, '_messages', None):
+                        self._start_dispatcher()
+        finally:
+            waiters.pop()
+
+    def _get_dispatch_lock(self):
+        lock = self.__dict__.get('_dispatch_lock')
+        if lock is None:
+            with _dispatch_setup_lock:
+                lock = self.__dict__.get('_dispatch_lock')
+                if lock is None:
+                    lock = self._dispatch_lock = threading.RLock()
+        return lock
+
+    def _get_dispatch_waiters(self):
+        waiters = self.__dict__.get('_dispatch_waiters')
+        if waiters is None:
+            with _dispatch_setup_lock:
+                waiters = self.__dict__.setdefault('_dispatch_waiters', [])
+        return waiters
+
+    def _start_dispatcher(self):
+        # Called with the dispatch lock held.
+        thread = threading.Thread(target=self._dispatch_loop, daemon=True,
+                                  name=f'midox callback dispatcher for {self.name!r}')
+        self._dispatch_thread = thread
+        thread.start()
+
+    def _dispatch_loop(self):
+        """Deliver received messages to the callback until it is cleared, close() stops the thread or the
+        port is closed and drained."""
+        me = threading.current_thread()
+        lock = self._get_dispatch_lock()
+        waiters = self._get_dispatch_waiters()
+        try:
+            while True:
+                with lock:
+                    # Taking a message and handing it over happen under one lock: a callback change never
+                    # splits them, so messages are neither lost nor delivered out of order.
+                    if self._dispatch_thread is not me:
+                        return
+                    callback = self._dispatch_callback
+                    if callback is None:
+                        return
+                    try:
+                        message = self._next_message(block=False, check_callback=False)
+                    except Exception:
+                        # The device failed: report it once and stop rather than fail on every poll.
+                        _report_callback_error()
+                        return
+                    if message is None:
+                        if self.closed:
+                            return
+                    else:
+                        try:
+                            callback(message)
+                        except Exception:
+                            # Like an uncaught exception in a thread: reported, and delivery goes on.
+                            _report_callback_error()
+                if message is None:
+                    sleep()
+                # A lock is not fair: let a waiting setter in before taking the next message.
+                while waiters:
+                    sleep()
+        finally:
+            with lock:
+                if self._dispatch_thread is me:
+                    # Unregister, so that setting a callback again starts a new dispatcher.
+                    self._dispatch_thread = None
+
+    def _stop_dispatcher(self):
+        """Stop the callback dispatcher, waiting for a delivery in progress when that is safe."""
+        thread = self._dispatch_thread
+        if thread is None or thread is threading.current_thread():
+            # Closed from a callback or from _receive() on the dispatcher: it drains and ends by itself.
+            return
+        if _owns(self._lock):
+            # Closed inside _receive()/_send() of another thread: the dispatcher may be waiting for the
+            # port lock we hold, so only tell it to stop.
+            self._dispatch_thread = None
+            return
+        waiters = self._get_dispatch_waiters()
+        waiters.append(None)
+        try:
+            with self._get_dispatch_lock():
+                if self._dispatch_thread is thread:
+                    self._dispatch_thread = None
+        finally:
+            waiters.pop()
+        thread.join()
+
+    def close(self):
+        """Close the port.
+
+        If the port is already closed, nothing happens. A callback is not called again once close()
+        returns; messages it did not get stay pending.
+        """
+        self._stop_dispatcher()
+        super().close()
+
+    def _check_callback(self):
+        if getattr(self, 'callback', None) is not None:
+            raise ValueError('a callback is set for this port')
+
+    # Receiving
+
+    def _end_of_input(self):
+        """Return True when no more messages can arrive (the port is closed)."""
+        return self.closed
+
+    def _next_message(self, block, check_callback):
+        """Return the next message; the core of receive(), also used by the callback dispatcher."""
+        with self._lock:
+            if self._messages:
+                return self._messages.popleft()
+        if self._end_of_input():
+            if block:
+                raise PortClosedError('receive() called on closed port')
+            return None
+
+        while True:
+            with self._lock:
+                if check_callback:
+                    # A callback set while we wait takes over the port.
+                    self._check_callback()
+                # Messages queued by other threads (or a previous _receive()) come first.
+                if self._messages:
+                    return self._messages.popleft()
+                if self._end_of_input():
+                    # Never call _receive() on a closed device.
+                    if block:
+                        raise PortClosedError('port closed during receive()')
+                    return None
+                message = self._receive(block=block)
+                if _is_received_message(message):
+                    return message
+                if self._messages:
+                    return self._messages.popleft()
+                if not block:
+                    return None
+                if self._end_of_input():
+                    raise PortClosedError('port closed during receive()')
+            # Sleep without the lock so that senders and close() can get in.
+            sleep()
+
+    def receive(self, block=True):
+        """Return the next message.
+
+        This blocks until a message arrives. With block=False it returns None at once if there is no
+        message.
+
+        Pending messages are returned even after the port is closed. Once none are left, receiving on a
+        closed port raises PortClosedError (an OSError and a ValueError), also when the port is closed by
+        another thread during the wait. Raises ValueError if a callback is set.
+        """
+        if not self.is_input:
+            raise ValueError('Not an input port')
+        self._check_callback()
+        return self._next_message(block=block, check_callback=True)
+
+    def poll(self):
+        """Receive the next pending message or None.
+
+        This is the same as calling receive(block=False).
+        """
+        return self.receive(block=False)
+
+    def iter_pending(self):
+        """Iterate through pending messages."""
+        while True:
+            message = self.poll()
+            if message is None:
+                return
+            yield message
+
+    def pending(self):
+        """Return how many messages are ready to be received.
+
+        This is kept for backward compatibility (the 1.1 manual documents it); iter_pending() and poll() are
+        better. It reads what the device has and returns the number of messages waiting. The count is not
+        reliable when several threads receive. On a closed port it only counts, without reading.
+        """
+        self._check_callback()
+        with self._lock:
+            if not self._end_of_input():
+                while True:
+                    message = self._receive(block=False)
+                    if not _is_received_message(message):
+                        break
+                    # A returned message counts as pending: keep it, after the older ones.
+                    self._messages.append(message)
+            return len(self._messages)
+
+    def __iter__(self):
+        """Iterate through messages as they arrive, until the port closes."""
+        self._check_callback()
+        while True:
+            try:
+                message = self.receive()
+            except PortClosedError:
+                return
+            except (OSError, ValueError):
+                # A subclass's own receive() may raise mido's plain exceptions for a closed port.
+                if self.closed:
+                    return
+                raise
+            yield message
+
+
+class BaseOutput(BasePort):
+    """Base class for output ports.
+
+    Subclass and override _send() to make a new output port type.
+    """
+
+    is_output = True
+
+    def __init__(self, name='', autoreset=False, **kwargs):
+        """Create an output port.
+
+        name is the port name, as returned by get_output_names(). With autoreset=True, reset() is sent when
+        the port closes. The other keyword arguments are passed to _open().
+        """
+        BasePort.__init__(self, name, **kwargs)
+        self.autoreset = autoreset
+
+    def _send(self, message):
+        """Send message (a copy, already checked) to the device; override. Raise OSError on failure."""
+
+    def send(self, message):
+        """Send a message on the port.
+
+        A copy of the message is sent, so the original can be changed afterwards without affecting what was
+        sent. Raises TypeError if message is not a Message and ValueError (PortClosedError) if the port is
+        closed.
+        """
+        if not self.is_output:
+            raise ValueError('Not an output port')
+        if not isinstance(message, Message):
+            raise TypeError('argument to send() must be a Message')
+        if self.closed:
+            raise PortClosedError('send() called on closed port')
+        with self._lock:
+            # Checked again under the lock: another thread may have closed the device meanwhile.
+            if self.closed:
+                raise PortClosedError('send() called on closed port')
+            self._send(message.copy())
+
+    def reset(self):
+        """Send "All Notes Off" and "Reset All Controllers" on all channels."""
+        with self._lock:
+            # Under the lock, so that other threads' messages do not land in the middle.
+            if self.closed:
+                return
+            for message in reset_messages():
+                self.send(message)
+
+    def panic(self):
+        """Send "All Sounds Off" on all channels.
+
+        This mutes all sounding notes regardless of their envelopes: useful when notes hang and nothing
+        else helps. Controllers are not reset.
+        """
+        with self._lock:
+            if self.closed:
+                return
+            for message in panic_messages():
+                self.send(message)
+
+
+class BaseIOPort(BaseInput, BaseOutput):
+    """Base class for ports that both send and receive."""
+
+    def __init__(self, name='', **kwargs):
+        """Create an I/O port.
+
+        name is the port name, as returned by get_ioport_names(). The keyword arguments, autoreset
+        included, are passed to _open() (as mido does); autoreset is also set on the port.
+        """
+        BaseInput.__init__(self, name, **kwargs)
+        BaseOutput.__init__(self, name, **kwargs)
+
+
+class IOPort(BaseIOPort):
+    """Input / output port.
+
+    A wrapper around an input port and an output port which provides the functionality of both. Every
+    method call is forwarded to the appropriate port; closing closes both.
+    """
+
+    # The wrapped ports lock themselves.
+    _locking = False
+
+    def __init__(self, input, output):
+        """Wrap an input port and an output port."""
+        self.input = input
+        self.output = output
+        # str() because a name may be None.
+        self.name = f'{str(input.name)} + {str(output.name)}'
+        self._messages = self.input._messages
+        self.closed = False
+        self._lock = DummyLock()
+
+    @property
+    def callback(self):
+        """The input port's callback (setting it sets the input's)."""
+        return getattr(self.input, 'callback', None)
+
+    @callback.setter
+    def callback(self, func):
+        self.input.callback = func
+
+    def _close(self):
+        self.input.close()
+        self.output.close()
+
+    def _send(self, message):
+        self.output.send(message)
+
+    def _receive(self, block=True):
+        return self.input.receive(block=block)
+
+    def pending(self):
+        """Return how many messages are ready to be received on the input port."""
+        self._check_callback()
+        return self.input.pending()
+
+
+class EchoPort(BaseIOPort):
+    """A port that receives what is sent on it.
+
+    Iterating over it yields the pending messages and stops (it never waits).
+    """
+
+    def _send(self, message):
+        self._messages.append(message)
+
+    __iter__ = BaseIOPort.iter_pending
+
+
+class MultiPort(BaseIOPort):
+    """A port that sends to and receives from a list of ports.
+
+    send() sends on every open port. receive() returns the next message from any of the ports, waiting for
+    one with block=True; iteration yields messages until all the ports are closed. With yield_ports=True,
+    (port, message) pairs are received instead of messages. The list is in the ports attribute; closing a
+    MultiPort does not close its ports.
+    """
+
+    # Were all ports closed when _receive() last looked? (See _end_of_input.)
+    _ports_closed = False
+
+    def __init__(self, ports, yield_ports=False):
+        """Wrap the ports of an iterable."""
+        BaseIOPort.__init__(self, 'multi')
+        self.ports = list(ports)
+        self.yield_ports = yield_ports
+
+    def _send(self, message):
+        for port in self.ports:
+            if not port.closed:
+                port.send(message)
+
+    def _receive(self, block=True):
+        # Never block here (mido's blocking multi_receive never returns, fix 3): take what the ports have;
+        # receive() polls and sleeps.
+        ports = list(self.ports)
+        self._ports_closed = bool(ports) and all(port.closed for port in ports)
+        self._messages.extend(multi_receive(ports, yield_ports=self.yield_ports, block=False))
+
+    def _end_of_input(self):
+        # The verdict is the one _receive() took before it polled, so a subclass that drops closed ports
+        # before calling MultiPort._receive() (PortServer) never ends because its last client left. It is
+        # checked again in case open ports were added since.
+        if self.closed:
+            return True
+        ports = self.ports
+        return self._ports_closed and bool(ports) and all(port.closed for port in ports)
+
+
+def multi_receive(ports, yield_ports=False, block=True):
+    """Receive messages from several ports.
+
+    Generates messages from every open input port. The ports are polled in random order for fairness, and
+    all pending messages of a port are yielded before the next port is polled.
+
+    If yield_ports=True, (port, message) is yielded instead of just the message.
+
+    If block=False only pending messages are yielded; otherwise this never ends.
+    """
+    ports = list(ports)
+    while True:
+        random.shuffle(ports)
+        for port in ports:
+            if not port.closed:
+                for message in port.iter_pending():
+                    if yield_ports:
+                        yield port, message
+                    else:
+                        yield message
+        if block:
+            sleep()
+        else:
+            break
+
+
+def multi_iter_pending(ports, yield_ports=False):
+    """Iterate through all pending messages of the ports.
+
+    This is the same as calling multi_receive(ports, block=False); it is kept for backward compatibility.
+    """
+    return multi_receive(ports, yield_ports=yield_ports, block=False)
+
+
+def multi_send(ports, message):
+    """Send a message on every port of an iterable."""
+    for port in ports:
+        port.send(message)

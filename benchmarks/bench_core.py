@@ -26,7 +26,7 @@ import tracemalloc
 
 import mido
 import midox
-from benchtools import autorange, cpu_model, gc_off, package_version, run_loop, timed_free
+from benchtools import autorange, cpu_model, gc_off, package_version, print_columns, run_loop, timed_free
 
 SEED = 1234
 TRAFFIC_BYTES = 1_000_000       # "1 MB": the generated stream is this long, or a few bytes longer
@@ -210,17 +210,7 @@ def print_table(rows):
             target_text = "report" if row["target"] is None else f">= {row['target']:g}x"
         mark = "" if row["met"] is None else ("ok" if row["met"] else "MISSED")
         lines.append([row["operation"], row["input"], mido_text, midox_text, ratio_text, target_text, mark])
-    widths = [max(len(str(line[i])) for line in [headers] + lines) for i in range(len(headers))]
-    right = {2, 3, 4}
-
-    def render(cells):
-        return "  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-                         for i, cell in enumerate(cells)).rstrip()
-
-    print(render(headers))
-    print("  ".join("-" * width for width in widths).rstrip())
-    for line in lines:
-        print(render(line))
+    print_columns(headers, lines, right={2, 3, 4})
 
 
 def main(argv=None):

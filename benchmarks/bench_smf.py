@@ -32,7 +32,7 @@ import tracemalloc
 
 import mido
 import midox
-from benchtools import autorange, cpu_model, gc_off, package_version, run_loop, timed_free
+from benchtools import autorange, cpu_model, gc_off, package_version, print_columns, run_loop, timed_free
 
 try:
     import symusic
@@ -274,17 +274,7 @@ def print_table(rows, symusic_column):
                           f"{ratio:.2f}x faster" if ratio >= 1 else f"{1 / ratio:.2f}x slower"]
         mark = "" if row["met"] is None else ("ok" if row["met"] else "MISSED")
         lines.append([row["operation"], row["input"]] + cells + [target_text, mark])
-    widths = [max(len(str(line[i])) for line in [headers] + lines) for i in range(len(headers))]
-    right = set(range(2, len(headers) - 2))
-
-    def render(cells):
-        return "  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-                         for i, cell in enumerate(cells)).rstrip()
-
-    print(render(headers))
-    print("  ".join("-" * width for width in widths).rstrip())
-    for line in lines:
-        print(render(line))
+    print_columns(headers, lines, right=set(range(2, len(headers) - 2)))
 
 
 def main(argv=None):

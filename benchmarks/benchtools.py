@@ -71,3 +71,18 @@ def timed_free(holder):
         start = time.perf_counter_ns()
         holder.clear()
         return time.perf_counter_ns() - start
+
+
+
+def print_columns(headers, lines, right):
+    """Print rows of strings as aligned columns under a dashed rule; the columns in `right` align right."""
+    widths = [max(len(str(line[i])) for line in [headers] + lines) for i in range(len(headers))]
+
+    def render(cells):
+        return "  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+                         for i, cell in enumerate(cells)).rstrip()
+
+    print(render(headers))
+    print("  ".join("-" * width for width in widths).rstrip())
+    for line in lines:
+        print(render(line))

@@ -54,14 +54,15 @@ is bounded by its number of clients times these. ``buffered_bytes`` tells how ma
 server holds.
 """
 import ipaddress
+import itertools
 import os
 import random
-import re
 import select
 import socket
 import time
 from collections import deque
 
+from .parser import Parser
 from .ports import BaseIOPort, MultiPort
 
 __all__ = ["PortServer", "SocketPort", "connect", "parse_address", "format_address"]
@@ -69,15 +70,6 @@ __all__ = ["PortServer", "SocketPort", "connect", "parse_address", "format_addre
 DEFAULT_MAX_SYSEX = 1 << 20
 DEFAULT_MAX_PENDING = 8192
 DEFAULT_MAX_READ = 65536
-
-_SYSEX_START = 0xF0
-_SYSEX_END = 0xF7
-
-# Inside a sysex, every status byte but these ends it (as in midox.Parser): F7 completes it, any other
-# drops it. F4, F5 and the real-time bytes F8-FF pass through without ending it.
-_ENDS_SYSEX = re.compile(b'[\x80-\xf3\xf6\xf7]')
-_PASS_THROUGH = bytes([0xF4, 0xF5, *range(0xF8, 0x100)])
-_NOT_PASS_THROUGH = bytes(byte for byte in range(0x100) if byte not in _PASS_THROUGH)
 
 # How long a blocking accept() sleeps in select() before it checks whether the server was closed.
 _ACCEPT_WAKEUP = 0.05
@@ -180,14 +172,18 @@ class _Ledger:
             return limit
         return min(limit, self.max_pending - len(self.queue))
 
-    def feed(self, parser, data, sysex_size=0):
-        """Feed data to parser, whose messages go to the queue; sysex_size > 0 if data is one whole sysex."""
+    def feed(self, parser, data):
+        """Feed data to parser, whose messages go to the queue, and remember the sysex messages it added."""
         before = len(self.queue)
         parser.feed(data)
         count = len(self.queue) - before
-        if sysex_size and count:
-            self.sysex.append((self.added + count - 1, sysex_size))
-            self.sysex_bytes += sysex_size
+        if count:
+            new = list(itertools.islice(reversed(self.queue), count))
+            for offset, message in enumerate(reversed(new)):
+                if message.type == 'sysex':
+                    size = len(message.data) + 2
+                    self.sysex.append((self.added + offset, size))
+                    self.sysex_bytes += size
         self.added += count
 
     def add(self, message):
@@ -376,13 +372,11 @@ class SocketPort(BaseIOPort):
         options = _port_options(sysex, max_sysex, max_pending, max_read, send_timeout)
         self._socket = None
         BaseIOPort.__init__(self, name=format_address(host, portno))
-        self._accept_sysex = options['sysex']
-        self._max_sysex = options['max_sysex']
+        # The parser drops a sysex that is too long (sysex=False: every sysex) as its bytes arrive.
+        self._parser = Parser(max_sysex=options['max_sysex'] if options['sysex'] else 0)
+        self._parser.messages = self._messages
         self._max_read = options['max_read']
-        self._ledger = _Ledger(self._messages, options['max_pending'], self._max_sysex)
-        self._in_sysex = False
-        self._sysex = None          # the sysex being assembled (its data bytes), or None if dropping it
-        self.dropped_sysex = 0
+        self._ledger = _Ledger(self._messages, options['max_pending'], options['max_sysex'])
         try:
             if conn is None:
                 conn = socket.create_connection((host, portno))
@@ -400,13 +394,16 @@ class SocketPort(BaseIOPort):
     @property
     def buffered_bytes(self):
         """Bytes of sysex data held by this port: the sysex being assembled and complete ones waiting."""
-        assembling = len(self._sysex) if self._sysex is not None else 0
-        return assembling + self._ledger.waiting_sysex_bytes()
+        return self._parser.sysex_size + self._ledger.waiting_sysex_bytes()
+
+    @property
+    def dropped_sysex(self):
+        """How many incoming sysex messages were dropped (too long, or all of them with sysex=False)."""
+        return self._parser.dropped_sysex
 
     def _close(self):
         if self._socket is not None:
             self._socket.close()
-        self._sysex = None
 
     def _send(self, message):
         try:
@@ -443,70 +440,7 @@ class SocketPort(BaseIOPort):
             self.close()    # the other end has disconnected
 
     def _feed(self, data):
-        """Parse bytes from the socket, keeping sysex messages out of the parser until they are complete.
-
-        The parser would collect a sysex of any length, so this assembles them itself, within max_sysex,
-        and feeds the parser each whole sysex at once. The parser sees the same messages as it would from
-        the raw bytes: bytes that pass through a sysex are fed to it in place, and a dropped sysex leaves
-        the parser in the state that sysex's end would have.
-        """
-        ledger = self._ledger
-        parser = self._parser
-        pos = 0
-        end = len(data)
-        while pos < end:
-            if not self._in_sysex:
-                start = data.find(_SYSEX_START, pos)
-                if start < 0:
-                    ledger.feed(parser, data[pos:] if pos else data)
-                    return
-                if start > pos:
-                    ledger.feed(parser, data[pos:start])
-                self._in_sysex = True
-                if self._accept_sysex:
-                    self._sysex = bytearray()
-                else:
-                    self._sysex = None
-                    self.dropped_sysex += 1
-                pos = start + 1
-                continue
-            match = _ENDS_SYSEX.search(data, pos)
-            stop = match.start() if match else end
-            if stop > pos:
-                self._collect(data[pos:stop])
-            if match is None:
-                return
-            self._in_sysex = False
-            if data[stop] == _SYSEX_END:
-                self._finish_sysex()
-                pos = stop + 1
-            else:
-                self._sysex = None  # cut short by a status byte, which the parser now reads normally
-                pos = stop
-
-    def _collect(self, chunk):
-        """Add bytes from inside a sysex: real-time bytes go to the parser, data bytes to the sysex."""
-        passing = chunk.translate(None, _NOT_PASS_THROUGH)
-        if passing:
-            self._ledger.feed(self._parser, passing)
-            chunk = chunk.translate(None, _PASS_THROUGH)
-        sysex = self._sysex
-        if sysex is None:
-            return
-        if self._max_sysex is not None and len(sysex) + len(chunk) + 2 > self._max_sysex:
-            self._sysex = None      # too long: drop it, and discard the rest of it as it comes
-            self.dropped_sysex += 1
-            return
-        sysex += chunk
-
-    def _finish_sysex(self):
-        sysex = self._sysex
-        self._sysex = None
-        if sysex is None:
-            # F7 alone ends the running status as the whole sysex would have, and makes no message.
-            self._ledger.feed(self._parser, b'\xf7')
-        else:
-            self._ledger.feed(self._parser, b'\xf0' + sysex + b'\xf7', sysex_size=len(sysex) + 2)
+        self._ledger.feed(self._parser, data)
 
 
 def connect(host, portno, **options):

@@ -779,3 +779,37 @@ def test_feed_generator_type():
     # parse_all accepts a generator object, not just sequences
     assert isinstance((x for x in b''), types.GeneratorType)
     assert midox.parse_all(x for x in b'\xf8\xf8') == [Msg('clock')] * 2
+
+
+# --- max_sysex: the scanner's bound on a sysex being collected ---------------------------------------------
+
+def test_max_sysex_keeps_what_fits_and_drops_the_rest():
+    parser = midox.Parser(max_sysex=5)          # F0, three data bytes, F7
+    parser.feed(bytes.fromhex('F0 01 02 03 F7   F0 01 02 03 F8 04 05 F7   90 3C 40'))
+    assert [vars(msg) for msg in parser] == [
+        vars(midox.Message('sysex', data=(1, 2, 3))),
+        vars(midox.Message('clock')),            # real time inside the dropped sysex still arrives
+        vars(midox.Message('note_on', note=60, velocity=64)),
+    ]
+    assert parser.dropped_sysex == 1
+
+
+def test_max_sysex_bounds_an_endless_sysex():
+    parser = midox.Parser(max_sysex=1000)
+    parser.feed(b'\xf0')
+    for _ in range(100):
+        parser.feed(bytes(10_000))
+        assert parser.sysex_size <= 1000
+    assert parser.dropped_sysex == 1 and parser.sysex_size == 0 and not parser.messages
+    parser.feed(b'\xf7\xf0\x01\xf7')            # the next sysex is collected again
+    assert [msg.data for msg in parser] == [(1,)]
+
+
+def test_max_sysex_zero_drops_every_sysex_and_none_means_no_limit():
+    parser = midox.Parser(max_sysex=0)
+    parser.feed(b'\xf0\xf7\xf0\x01\xf7\xc0\x05')
+    assert [msg.type for msg in parser] == ['program_change'] and parser.dropped_sysex == 2
+    unlimited = midox.Parser(b'\xf0' + bytes(200_000) + b'\xf7')
+    assert len(unlimited.get_message().data) == 200_000 and unlimited.dropped_sysex == 0
+    with pytest.raises(ValueError):
+        midox.Parser(max_sysex=-1)

@@ -5,7 +5,8 @@ status, so further data bytes start another message of the same status; system c
 running status; real-time bytes (F8-FF) are delivered at once and leave a message in progress untouched;
 the undefined F4, F5, F9 and FD are ignored. A sysex interrupted by any other status byte is dropped, as is
 a stray data byte. Every byte value is a valid input: the scanner never raises and its state is bounded
-except for the sysex being collected, which grows with the input that is fed.
+except for the sysex being collected, which grows with the input that is fed unless max_sysex bounds it: a
+longer sysex is dropped and the rest of it discarded as it arrives.
 """
 cimport cython
 from cpython.long cimport PyLong_CheckExact
@@ -31,6 +32,8 @@ cdef struct Scanner:
     uint8_t have            # bytes collected, status included
     uint8_t short[SHORT_MAX]
     bint in_sysex
+    bint dropping           # in a sysex that is too long: its data bytes are discarded
+    Py_ssize_t max_sysex    # the longest sysex kept, F0 and F7 included; -1 for no limit
     uint8_t *sysex          # F0 and the sysex data collected so far (malloc'd, grows)
     Py_ssize_t sysex_len
     Py_ssize_t sysex_cap
@@ -55,6 +58,7 @@ cdef class _ByteStream:
     """Feeds bytes through a Scanner and hands each complete message to _emit, which queues what it makes
     (a message, or a list of bytes) in _messages (Parser and Tokenizer)."""
     cdef Scanner _scan
+    cdef readonly Py_ssize_t dropped_sysex      # sysex messages dropped for being longer than max_sysex
     cdef object _messages       # a deque
     cdef object _append         # self._messages.append, bound once: it runs for every message
 
@@ -67,8 +71,27 @@ cdef class _ByteStream:
         while messages:
             yield messages.popleft()
 
+    def __cinit__(self):
+        self._scan.max_sysex = -1
+
     def __dealloc__(self):
         free(self._scan.sysex)      # free(NULL) is a no-op
+
+    @property
+    def sysex_size(self):
+        """Bytes of the sysex being collected (F0 and its data so far), 0 if none is."""
+        return self._scan.sysex_len if self._scan.in_sysex and not self._scan.dropping else 0
+
+    cdef int _sysex_byte(self, uint8_t byte) except -1:
+        """Collect a sysex data byte, or start dropping the sysex if it would then be too long (with F7)."""
+        cdef Scanner *s = &self._scan
+        if s.dropping:
+            return 0
+        if s.max_sysex >= 0 and s.sysex_len + 2 > s.max_sysex:
+            s.dropping = True
+            self.dropped_sysex += 1
+            return 0
+        return sysex_append(s, byte)
 
     cdef int _emit(self, const uint8_t *buf, Py_ssize_t n) except -1:
         raise NotImplementedError
@@ -78,7 +101,7 @@ cdef class _ByteStream:
         cdef int type_id
         if byte < 0x80:
             if s.in_sysex:
-                return sysex_append(s, byte)
+                return self._sysex_byte(byte)
             if s.status == 0:
                 return 0                        # a stray data byte
             if s.have == s.length:
@@ -99,6 +122,8 @@ cdef class _ByteStream:
             s.status = 0
             if s.in_sysex:
                 s.in_sysex = False
+                if s.dropping:
+                    return 0
                 sysex_append(s, byte)
                 return self._emit(s.sysex, s.sysex_len)
             return 0
@@ -107,6 +132,10 @@ cdef class _ByteStream:
             s.status = 0
             s.in_sysex = True
             s.sysex_len = 0
+            s.dropping = 0 <= s.max_sysex < 2       # not even F0 F7 fits
+            if s.dropping:
+                self.dropped_sysex += 1
+                return 0
             return sysex_append(s, byte)
         type_id = TYPE_BY_STATUS[byte]
         if TYPE_SPECS[type_id].length == 1:     # tune_request
@@ -151,8 +180,15 @@ cdef class Parser(_ByteStream):
 
     Feed it bytes, a bytearray or any iterable of ints (``feed``), or one byte at a time (``feed_byte``);
     take messages with ``get_message``, by iterating, or from the public ``messages`` deque.
+
+    :param max_sysex: the longest sysex kept, in bytes with F0 and F7 (None: no limit). A longer one is
+        dropped and counted in ``dropped_sysex``; the bytes it still holds are discarded as they come, so
+        an endless sysex costs no memory. 0 drops every sysex.
     """
-    def __init__(self, data=None):
+    def __init__(self, data=None, *, max_sysex=None):
+        if max_sysex is not None and max_sysex < 0:
+            raise ValueError(f'max_sysex must be None or at least 0, not {max_sysex!r}')
+        self._scan.max_sysex = -1 if max_sysex is None else max_sysex
         self.messages = deque()
         if data is not None:
             self.feed(data)

@@ -331,7 +331,7 @@ class BaseInput(BasePort):
                             # Like an uncaught exception in a thread: reported, and delivery goes on.
                             _report_callback_error()
                 if message is None:
-                    sleep()
+                    self._wait_for_input()
                 # A lock is not fair: let a waiting setter in before taking the next message.
                 while waiters:
                     sleep()
@@ -377,6 +377,15 @@ class BaseInput(BasePort):
 
     # Receiving
 
+    def _wait_for_input(self):
+        """Wait, without the port lock, until a message may have arrived; override.
+
+        The default sleeps for get_sleep_time() seconds (polling). Ports that learn of arriving messages
+        (a device callback, a readable socket) wait for that instead, and must also wake when the port closes.
+        Returning early is always allowed.
+        """
+        sleep()
+
     def _end_of_input(self):
         """Return True when no more messages can arrive (the port is closed)."""
         return self.closed
@@ -413,8 +422,8 @@ class BaseInput(BasePort):
                     return None
                 if self._end_of_input():
                     raise PortClosedError('port closed during receive()')
-            # Sleep without the lock so that senders and close() can get in.
-            sleep()
+            # Wait without the lock so that senders and close() can get in.
+            self._wait_for_input()
 
     def receive(self, block=True):
         """Return the next message.

@@ -4,6 +4,9 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+# Session fixtures defined beside the helpers they belong to.
+pytest_plugins = ["jack_server"]
+
 settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

@@ -31,6 +31,10 @@ for every peer that stays within the limits:
     The client addresses that may connect: IP addresses or networks as strings (``'127.0.0.1'``,
     ``'192.168.1.0/24'``) or ``ipaddress`` objects. A refused client is closed at once and never becomes a
     port; ``PortServer.refused`` counts them.
+``max_clients`` (server only, default None: no limit)
+    How many clients the server serves at once. A client that connects while that many are connected is
+    closed at once and counted in ``refused``; once one leaves, the next is served. ``accept()`` hands a
+    client over to you, so it does not count.
 ``sysex`` (default True)
     If false, incoming sysex messages are dropped, their bytes never stored. Sending sysex is unaffected.
 ``max_sysex`` (default 1 MiB)
@@ -63,7 +67,7 @@ import time
 from collections import deque
 
 from .parser import Parser
-from .ports import BaseIOPort, MultiPort
+from .ports import BaseIOPort, MultiPort, sleep
 
 __all__ = ["PortServer", "SocketPort", "connect", "parse_address", "format_address"]
 
@@ -73,6 +77,8 @@ DEFAULT_MAX_READ = 65536
 
 # How long a blocking accept() sleeps in select() before it checks whether the server was closed.
 _ACCEPT_WAKEUP = 0.05
+# How long a blocking receive waits for a readable socket before it looks at the port's state again.
+_INPUT_WAKEUP = 0.05
 # How many waiting connections one receive or send of the server accepts at most.
 _ACCEPTS_PER_POLL = 64
 
@@ -93,6 +99,14 @@ def _readable(sockets, timeout=0.0):
             poller.register(sock, select.POLLIN)
         return [by_fd[fd] for fd, _ in poller.poll(timeout * 1000) if fd in by_fd]
     return select.select(sockets, [], [], timeout)[0]
+
+
+def _shutdown(sock):
+    """Shut a socket down before closing it: this wakes a poll() on it in another thread at once."""
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass    # not connected, or already shut down by the peer
 
 
 def _check_limit(name, value, allow_none=True):
@@ -207,10 +221,12 @@ class PortServer(MultiPort):
     Keyword-only options are described in the module documentation.
     """
 
-    def __init__(self, host, portno, backlog=1, *, allow=None, sysex=True, max_sysex=DEFAULT_MAX_SYSEX,
-                 max_pending=DEFAULT_MAX_PENDING, max_read=DEFAULT_MAX_READ, send_timeout=None):
+    def __init__(self, host, portno, backlog=1, *, allow=None, max_clients=None, sysex=True,
+                 max_sysex=DEFAULT_MAX_SYSEX, max_pending=DEFAULT_MAX_PENDING, max_read=DEFAULT_MAX_READ,
+                 send_timeout=None):
         # Check everything before a socket exists, so that a bad argument leaks nothing.
         self._allow = _parse_allow(allow)
+        self._max_clients = _check_limit('max_clients', max_clients)
         self._port_options = _port_options(sysex, max_sysex, max_pending, max_read, send_timeout)
         self._socket = None
         MultiPort.__init__(self, [])
@@ -250,6 +266,7 @@ class PortServer(MultiPort):
         for port in self.ports:
             port.close()
         if self._socket is not None:
+            _shutdown(self._socket)
             self._socket.close()
 
     def _update_ports(self):
@@ -265,9 +282,9 @@ class PortServer(MultiPort):
             return False
         return any(address in network for network in self._allow)
 
-    def _accept_one(self):
+    def _accept_one(self, served=False):
         """Accept one waiting connection. Return a SocketPort, False if there was none, or None if the
-        client was refused or gone before it could be accepted."""
+        client was refused or gone before it could be accepted. served: it would join self.ports."""
         try:
             conn, address = self._socket.accept()
         except BlockingIOError:
@@ -275,7 +292,9 @@ class PortServer(MultiPort):
         except ConnectionError:
             return None     # it reset the connection while waiting
         host, portno = address[:2]
-        if not self._allowed(host):
+        full = served and self._max_clients is not None and self._max_clients <= sum(
+            not port.closed for port in self.ports)
+        if full or not self._allowed(host):
             conn.close()
             self.refused += 1
             return None
@@ -291,7 +310,7 @@ class PortServer(MultiPort):
             if self.closed or not _readable([self._socket]):
                 return
             try:
-                port = self._accept_one()
+                port = self._accept_one(served=True)
             except OSError:
                 return      # out of file descriptors, say: try again next time
             if port is False:
@@ -332,6 +351,14 @@ class PortServer(MultiPort):
                 except OSError:
                     pass    # that client is gone (its port closed itself); the others still get it
         self._update_ports()
+
+    def _wait_for_input(self):
+        # Wake as soon as a client sends, disconnects or connects, rather than poll on a timer.
+        ports = [port for port in self.ports if not port.closed]
+        if self.closed or self._ledger.room(1) <= 0 or any(port._messages for port in self.ports):
+            sleep()
+            return
+        _readable([self._socket] + [port._socket for port in ports if port._socket is not None], _INPUT_WAKEUP)
 
     def _receive(self, block=True):
         # Never blocks: the caller (BaseInput.receive) polls again if nothing came, so a closed server or
@@ -403,6 +430,7 @@ class SocketPort(BaseIOPort):
 
     def _close(self):
         if self._socket is not None:
+            _shutdown(self._socket)
             self._socket.close()
 
     def _send(self, message):
@@ -415,9 +443,16 @@ class SocketPort(BaseIOPort):
             raise
 
     def _receive(self, block=True):
-        # Never blocks, like mido's: BaseInput.receive() polls again (without holding the lock) if nothing
-        # came, so another thread can still send on this port meanwhile.
+        # Never blocks, like mido's: BaseInput.receive() waits (without holding the lock) and comes again if
+        # nothing came, so another thread can still send on this port meanwhile.
         self._read()
+
+    def _wait_for_input(self):
+        sock = self._socket
+        if self.closed or sock is None or self._ledger.room(1) <= 0:
+            sleep()     # full: wait for the program to take messages, not for the socket
+            return
+        _readable([sock], _INPUT_WAKEUP)
 
     def _read(self):
         """Read from the socket once, as much as there is room for, and parse it."""

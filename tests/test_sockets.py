@@ -210,6 +210,8 @@ def test_format_address_wants_an_int_port_as_mido(portno):
     ({'send_timeout': 'soon'}, TypeError),
     ({'allow': ['not an address']}, ValueError),
     ({'allow': [None]}, ValueError),
+    ({'max_clients': 0}, ValueError),
+    ({'max_clients': 2.0}, TypeError),
 ])
 def test_bad_options_are_refused_before_any_socket_exists(options, error):
     with pytest.raises(error):
@@ -581,6 +583,39 @@ def test_allow_list_accepts_listed_clients(closing, allow):
     client.send(Message('continue'))
     assert collect(server, 1) == [Message('continue')]
     assert server.refused == 0
+
+
+def test_max_clients_refuses_clients_beyond_the_limit_until_one_leaves(closing):
+    server = PortServer(LOCAL, 0, max_clients=2)
+    closing(server)
+    first, second = new_client(server, closing), new_client(server, closing)
+    assert wait_for(lambda: server.poll() is None and len(server.ports) == 2)
+    third = new_client(server, closing)
+    assert wait_for(lambda: server.poll() is None and server.refused == 1)
+    assert wait_for(lambda: third.poll() is None and third.closed)
+    first.close()
+    assert wait_for(lambda: server.poll() is None and len(server.ports) == 1)
+    fourth = new_client(server, closing)
+    fourth.send(Message('note_on', note=4))
+    second.send(Message('note_on', note=2))
+    assert sorted(message.note for message in collect(server, 2)) == [2, 4]
+    assert server.refused == 1
+    # A client handed over by accept() is the caller's, not one of the served ones.
+    new_client(server, closing)
+    closing(call_with_timeout(server.accept))
+
+
+def test_blocking_receive_wakes_for_data_and_for_close(closing):
+    server = PortServer(LOCAL, 0)
+    closing(server)
+    client = new_client(server, closing)
+    threading.Timer(0.1, client.send, [Message('stop')]).start()
+    assert call_with_timeout(server.receive) == Message('stop')
+    threading.Timer(0.1, server.send, [Message('start')]).start()
+    assert call_with_timeout(client.receive) == Message('start')
+    threading.Timer(0.1, client.close).start()
+    with pytest.raises(OSError):
+        call_with_timeout(client.receive)
 
 
 def test_sysex_false_drops_incoming_sysex(closing):

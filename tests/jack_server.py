@@ -3,15 +3,13 @@
 The dummy driver needs no sound hardware. The server runs with --sync: in asynchronous mode a busy machine
 makes JACK drop MIDI events. Each server gets its own name, so it never meets a JACK server of the user's.
 
-Tests use the session fixture ``jack_server`` (registered by conftest.py); benchmarks use ``JackServer``.
+Tests use the session fixture ``jack_server`` (conftest.py); benchmarks use ``JackServer`` directly.
 """
 import os
 import shutil
 import subprocess
 import time
 import uuid
-
-import pytest
 
 SAMPLE_RATE = 48000
 PERIOD = 256    # frames per JACK cycle: 5.3 ms at 48 kHz
@@ -82,14 +80,6 @@ class JackServer:
 
     def __exit__(self, *_):
         self.stop()
-
-
-@pytest.fixture(scope="session")
-def jack_server():
-    """A running JACK server (dummy driver, --sync) that this process's JACK clients use."""
-    server = JackServer().start()
-    yield server
-    server.stop()
 
 
 def wait_until(predicate, timeout=5.0):

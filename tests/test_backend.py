@@ -67,6 +67,8 @@ class FakeImporter(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 def fakes(monkeypatch):
     importer = FakeImporter()
     monkeypatch.setattr(sys, "meta_path", [importer, *sys.meta_path])
+    # The real backend modules may be imported already (by other tests): hide them while fakes stand in.
+    real = {name: sys.modules.pop(name) for name in DEFAULT_BACKENDS if name in sys.modules}
     yield importer
     for name in importer.modules:
         module = sys.modules.pop(name, None)
@@ -74,6 +76,9 @@ def fakes(monkeypatch):
         parent = sys.modules.get(parent_name)
         if module is not None and parent is not None and getattr(parent, child, None) is module:
             delattr(parent, child)
+    for name, module in real.items():
+        sys.modules[name] = module
+        setattr(sys.modules[name.rpartition(".")[0]], name.rpartition(".")[2], module)
 
 
 def backend_module(log, ioport=False, devices=None):

@@ -1,7 +1,35 @@
 #!/usr/bin/env bash
 # Install midox with what its tests need, then run the whole test suite.
 # Usage: bash tools/test.sh [pytest arguments]
+#
+# The tests run real components: a JACK server (jackd2, dummy driver) for the rtmidi backend and the
+# programs, and the real libportmidi, which the PortMidi binding is built against. Missing system packages
+# are installed with apt-get (as root, or through sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install --quiet -e '.[test]'
+
+SYSTEM_PACKAGES=(jackd2 libportmidi-dev libasound2-dev pkg-config gcc)
+
+missing=()
+if command -v dpkg-query >/dev/null; then
+    for package in "${SYSTEM_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+else
+    echo "tools/test.sh: not a Debian system; make sure these are installed: ${SYSTEM_PACKAGES[*]}" >&2
+fi
+if ((${#missing[@]})); then
+    as_root=()
+    if [ "$(id -u)" != 0 ]; then
+        command -v sudo >/dev/null || { echo "tools/test.sh: run as root or install: ${missing[*]}" >&2; exit 1; }
+        as_root=(sudo)
+    fi
+    echo "tools/test.sh: installing ${missing[*]}"
+    "${as_root[@]}" apt-get update -qq
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# required: fail here, not later, if the PortMidi binding cannot be built.
+MIDOX_PORTMIDI=required python3 -m pip install --quiet -e '.[test]'
 python3 -m pytest "$@"

@@ -16,8 +16,10 @@ Differences from mido 1.3.3 (DECISIONS fix 11): ``receive()`` refuses to run whi
 raises once the port is closed; ``send()`` checks the message type and whether the port is closed; every byte
 RtMidi delivers goes through midox's parser, so a chunk holding several messages gives all of them (mido keeps
 none); ``close()`` frees the RtMidi client at once, and a callback is never called after ``close()`` returns.
-JACK input never runs Python inside JACK's process cycle (see ``Input``), so a burst sent through JACK by the
-same process goes through at once, where mido's stalls until JACK's client timeout (seconds).
+No Python code runs on RtMidi's threads (see ``Input``): closing an input while messages arrive cannot
+deadlock, and a burst sent through JACK by the same process goes through at once, where mido's stalls
+until JACK's client timeout (seconds). The price is that a blocked ``receive()`` and the callback
+dispatcher look at RtMidi's queue every ``get_sleep_time()`` seconds (1 ms unless set otherwise).
 
 As in mido, input ports ignore active sensing (send it freely); inputs and outputs are separate RtMidi
 clients, so ``open_ioport()`` pairs an Input with an Output.
@@ -42,14 +44,10 @@ __all__ = ["Input", "Output", "get_api_names", "get_devices"]
 _API_BY_NAME = {name[4:]: getattr(rtmidi, name) for name in dir(rtmidi) if name.startswith("API_")}
 _NAME_BY_API = {api: name for name, api in _API_BY_NAME.items()}
 
-# How long a blocked receive() sleeps at most before it looks again at the port (a closed port wakes it at
-# once; this only bounds how late it notices a callback set by another thread).
-_WAIT_SLICE = 0.05
-
-# How many messages RtMidi keeps for a JACK input port until receive() or the dispatcher takes them (32
-# bytes each); RtMidi drops messages beyond it. At the default 1 ms polling this is over a second of a
-# saturated JACK MIDI port.
-_JACK_QUEUE_SIZE = 16384
+# How many messages RtMidi keeps for an input port until receive() or the callback dispatcher takes them
+# (about 32 bytes each); RtMidi drops messages beyond it. Taken every millisecond by default, this is more
+# than a second of a saturated port.
+_QUEUE_SIZE = 16384
 
 # The API used when none is named: resolved on first use (see _default_api()).
 _default = {}
@@ -185,103 +183,43 @@ class _RtMidiPort:
 class Input(_RtMidiPort, ports.BaseInput):
     """An RtMidi input port.
 
-    With ALSA, CoreMIDI and Windows MM, RtMidi's input thread hands each chunk to this port at once: blocking
-    receive() wakes without polling and callbacks run on that thread, as in mido. With JACK, RtMidi's input
-    runs inside JACK's process cycle, which must never wait for Python's GIL: in synchronous mode the whole
-    JACK graph would stall, and a sender in the same process that blocks on a full RtMidi buffer while
-    holding the GIL would deadlock it until JACK's client timeout (as mido does). So JACK input stays in
-    RtMidi's own queue, which receive() and the callback dispatcher read every get_sleep_time() seconds.
+    No Python code ever runs on RtMidi's own threads: RtMidi keeps what arrives in its queue, and receive()
+    and the callback dispatcher take it from there, waiting get_sleep_time() seconds between looks. A
+    Python callback on RtMidi's thread (mido's design) needs the GIL for every message, and that cannot be
+    made safe: closing the port joins RtMidi's thread while holding the GIL, so a message arriving at that
+    moment deadlocks the program; a busy program starves the thread until the ALSA buffer overflows; and
+    JACK's process cycle waits for it, stalling every JACK client (for seconds, when the same program is
+    blocked sending through JACK).
     """
 
     def _open(self, client_name=None, virtual=False, api=None, callback=None, timestamps=False, **kwargs):
+        if callback is not None and not callable(callback):
+            raise TypeError("callback must be callable or None")
         self._timestamps = bool(timestamps)
-        self._user_callback = None
-        # Held while a chunk is parsed and delivered, and while the callback changes or the port closes: a
-        # chunk is never split between receive() and a callback, or delivered after close() returned.
-        self._delivery_lock = threading.RLock()
-        self._arrived = threading.Event()
         self._chunk_parser = Parser()
-        number = _api_to_use(rtmidi.MidiIn, api)
-        self._polled = number == rtmidi.API_UNIX_JACK
-        options = {"queue_size_limit": _JACK_QUEUE_SIZE} if self._polled else {}
-        self._rt = self._open_client(rtmidi.MidiIn, number, client_name, virtual, **options)
+        self._rt = self._open_client(rtmidi.MidiIn, _api_to_use(rtmidi.MidiIn, api), client_name, virtual,
+                                     queue_size_limit=_QUEUE_SIZE)
         self._rt.ignore_types(sysex=False, timing=False, active_sense=True)
-        if not self._polled:
-            self._rt.set_callback(self._on_chunk)
         if callback is not None:
             self.callback = callback
 
-    @property
-    def callback(self):
-        """The function called with each received message, or None to use receive().
-
-        Set it at any time. Messages that arrived before are handed to a new callback first, so none is lost
-        or delivered twice; once the setter returns the old callback is no longer called.
-        """
-        if self._polled:
-            return ports.BaseInput.callback.fget(self)
-        return self._user_callback
-
-    @callback.setter
-    def callback(self, func):
-        if self._polled:
-            ports.BaseInput.callback.fset(self, func)
-            return
-        if func is not None and not callable(func):
-            raise TypeError("callback must be callable or None")
-        with self._delivery_lock:
-            if func is not None:
-                # On the setter's thread, before any newer message reaches func on RtMidi's thread.
-                while self._messages:
-                    func(self._messages.popleft())
-            self._user_callback = func
-
-    def _on_chunk(self, event, _data=None):
-        """Parse one chunk from RtMidi, ``(bytes, delta seconds)``, and deliver the messages in it."""
-        data, delta = event
-        with self._delivery_lock:
-            if self._rt is None:
-                return  # closing: nothing may be delivered once close() returns
-            queue = self._chunk_parser.messages
+    def _receive(self, block=True):
+        # Everything RtMidi has queued, each chunk through the parser; receive() waits and comes again if
+        # there was nothing.
+        queue = self._chunk_parser.messages
+        while (event := self._rt.get_message()) is not None:
+            data, delta = event
             self._chunk_parser.feed(data)
-            callback = self._user_callback
             while queue:
                 message = queue.popleft()
                 if self._timestamps:
                     message.time = delta
                     delta = 0.0     # further messages of the same chunk came at the same time
-                if callback is None:
-                    self._messages.append(message)
-                else:
-                    try:
-                        callback(message)
-                    except Exception:
-                        ports._report_callback_error()
-            self._arrived.set()
-
-    def _receive(self, block=True):
-        if self._polled:
-            # Everything RtMidi has queued; receive() polls again if it was nothing.
-            while (event := self._rt.get_message()) is not None:
-                self._on_chunk(event)
-
-    def _wait_for_input(self):
-        if self._polled:
-            ports.sleep()
-            return
-        # Clear first, then look: a message appended after the look sets the event again.
-        self._arrived.clear()
-        if not self._messages and self._rt is not None:
-            self._arrived.wait(_WAIT_SLICE)
+                self._messages.append(message)
 
     def _close(self):
-        with self._delivery_lock:
-            # Any chunk in delivery has finished; from now on _on_chunk finds no client and drops its chunk.
-            rt, self._rt = self._rt, None
-        if rt is not None and not self._polled:
-            rt.cancel_callback()
+        rt, self._rt = self._rt, None
         self._free_client(rt)
-        self._arrived.set()     # wake blocked receivers: they find the port closed
 
 
 class Output(_RtMidiPort, ports.BaseOutput):

@@ -14,10 +14,11 @@ so the samples spread over the cycle. JACK moves MIDI once per period, so about 
 is the floor; the table gives the median and the 99th percentile, in milliseconds and in periods. The two
 libraries alternate in blocks of samples.
 
-Socket throughput: each library's connect() to its own PortServer, whose accept() gives the server side of
-the connection. A thread sends a mixed stream of channel messages as fast as send() goes while the main
-thread receives them with blocking receive(); messages per second over the whole transfer, sender and
-receiver sharing the GIL as in a program doing both. Received messages are compared with those sent.
+Socket throughput: each library's PortServer accepts a connection from a peer process, and the port that
+accept() gives is timed. Receiving: the peer writes a mixed stream of channel messages, one write() per
+message as a port sends them, and the port takes them with blocking receive(); received messages are
+compared with those sent. Sending: the port sends the same stream with send() to a peer that reads and
+discards. Messages per second, best of three runs.
 
 The exit status is 0 whatever the numbers are; a library that loses or changes a message stops the script
 with an AssertionError.
@@ -27,8 +28,8 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
@@ -104,34 +105,74 @@ def traffic(library, count):
     return [kinds[i % len(kinds)](i) for i in range(count)]
 
 
-def throughput(library, count):
+# The peer process: sends the messages' bytes given on stdin, one write() each (as a port does), and reads
+# and discards the bytes it is told to expect.
+PEER = """
+import socket, sys
+role, port, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+data = sys.stdin.buffer.read()     # each message's bytes after a byte giving their number
+chunks, offset = [], 0
+while offset < len(data):
+    chunks.append(data[offset + 1:offset + 1 + data[offset]])
+    offset += 1 + data[offset]
+sock = socket.create_connection(("127.0.0.1", port))     # ready: the port's time starts at accept()
+sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+for chunk in chunks:
+    sock.sendall(chunk)
+while size > 0:     # the bytes expected (mido's close() leaves the socket open, so no EOF comes)
+    size -= len(sock.recv(1 << 16)) or size
+sock.close()
+"""
+
+
+def _peer(role, server, stdin=b"", size=0):
+    port = server._socket.getsockname()[1]      # mido's PortServer has no .address
+    process = subprocess.Popen([sys.executable, "-c", PEER, role, str(port), str(size)], stdin=subprocess.PIPE)
+    process.stdin.write(stdin)
+    process.stdin.close()
+    return process, server.accept()
+
+
+def receive_rate(library, count):
+    """Messages per second a library's socket port receives from a peer process sending one write each."""
     messages = traffic(library, count)
     server = library.sockets.PortServer("127.0.0.1", 0)
-    client = library.sockets.connect("127.0.0.1", server._socket.getsockname()[1])  # mido has no .address
-    peer = server.accept()
-
-    def send_all():
-        for message in messages:
-            client.send(message)
-
-    sender = threading.Thread(target=send_all)
+    encoded = b"".join(bytes([len(message.bin())]) + bytes(message.bin()) for message in messages)
+    process, port = _peer("send", server, encoded)
     start = time.perf_counter()
-    sender.start()
-    received = [peer.receive() for _ in range(count)]
+    received = [port.receive() for _ in range(count)]
     elapsed = time.perf_counter() - start
-    sender.join()
-    for port in (client, peer, server):
-        port.close()
+    process.wait()
+    port.close()
+    server.close()
     assert received == messages, f"{library.__name__} changed or lost messages"
     return count / elapsed
 
 
+def send_rate(library, count):
+    """Messages per second a library's socket port sends to a peer process that reads and discards."""
+    messages = traffic(library, count)
+    server = library.sockets.PortServer("127.0.0.1", 0)
+    process, port = _peer("receive", server, size=sum(len(message.bin()) for message in messages))
+    start = time.perf_counter()
+    for message in messages:
+        port.send(message)
+    elapsed = time.perf_counter() - start
+    port.close()
+    process.wait()
+    server.close()
+    return count / elapsed
+
+
 def bench_sockets(counts, rounds):
-    best = {name: 0.0 for name in LIBRARIES}
+    results = {name: {"messages": counts[name], "receive_per_second": 0.0, "send_per_second": 0.0}
+               for name in LIBRARIES}
     for _ in range(rounds):
         for name, library in LIBRARIES.items():
-            best[name] = max(best[name], throughput(library, counts[name]))
-    return {name: {"messages": counts[name], "messages_per_second": rate} for name, rate in best.items()}
+            row = results[name]
+            row["receive_per_second"] = max(row["receive_per_second"], receive_rate(library, counts[name]))
+            row["send_per_second"] = max(row["send_per_second"], send_rate(library, counts[name]))
+    return results
 
 
 def main(argv=None):
@@ -159,12 +200,12 @@ def main(argv=None):
     print(f"mido/midox: median {jack['mido']['median_ms'] / jack['midox']['median_ms']:.2f}x, "
           f"p99 {jack['mido']['p99_ms'] / jack['midox']['p99_ms']:.2f}x (above 1: midox is faster)")
 
-    print("\nSocket throughput, connect() -> PortServer.accept() port on 127.0.0.1, blocking receive()")
-    lines = [[name, f"{sockets[name]['messages']:,}", f"{sockets[name]['messages_per_second']:,.0f}"]
-             for name in LIBRARIES]
-    print_columns(["library", "messages", "messages/s"], lines, right={1, 2})
-    ratio = sockets["midox"]["messages_per_second"] / sockets["mido"]["messages_per_second"]
-    print(f"midox/mido: {ratio:.1f}x")
+    print("\nSocket ports on 127.0.0.1, the peer another process (one write per message, or a reader)")
+    lines = [[name, f"{sockets[name]['messages']:,}", f"{sockets[name]['receive_per_second']:,.0f}",
+              f"{sockets[name]['send_per_second']:,.0f}"] for name in LIBRARIES]
+    print_columns(["library", "messages", "receive() per s", "send() per s"], lines, right={1, 2, 3})
+    ratios = {key: sockets["midox"][key] / sockets["mido"][key] for key in ("receive_per_second", "send_per_second")}
+    print(f"midox/mido: receive {ratios['receive_per_second']:.1f}x, send {ratios['send_per_second']:.1f}x")
 
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:

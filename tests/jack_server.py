@@ -8,7 +8,6 @@ Tests use the session fixture ``jack_server`` (conftest.py); benchmarks use ``Ja
 import os
 import shutil
 import subprocess
-import time
 import uuid
 
 SAMPLE_RATE = 48000
@@ -80,13 +79,3 @@ class JackServer:
 
     def __exit__(self, *_):
         self.stop()
-
-
-def wait_until(predicate, timeout=5.0):
-    """Poll predicate() until it is true or timeout seconds pass; return its last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.005)

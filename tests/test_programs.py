@@ -20,7 +20,8 @@ import threading
 import time
 
 import pytest
-from jack_server import wait_until
+
+from port_traffic import EVERY_TYPE, wait_until
 
 import midox
 from midox.backends import backend as registry
@@ -37,27 +38,6 @@ PROGRAMS = {
 TIMEOUT = 20.0      # generous: only reached when something is broken
 LOCAL = "127.0.0.1"
 
-# One message of every type (active sensing is left out: RtMidi inputs ignore it, in mido too).
-EVERY_TYPE = [
-    midox.Message("note_off", channel=1, note=60, velocity=10),
-    midox.Message("note_on", channel=15, note=127, velocity=127),
-    midox.Message("polytouch", note=3, value=4),
-    midox.Message("control_change", channel=2, control=7, value=100),
-    midox.Message("program_change", program=42),
-    midox.Message("aftertouch", value=99),
-    midox.Message("pitchwheel", pitch=-8192),
-    midox.Message("pitchwheel", pitch=8191),
-    midox.Message("sysex", data=[1, 2, 3]),
-    midox.Message("quarter_frame", frame_type=7, frame_value=15),
-    midox.Message("songpos", pos=16383),
-    midox.Message("song_select", song=5),
-    midox.Message("tune_request"),
-    midox.Message("clock"),
-    midox.Message("start"),
-    midox.Message("continue"),
-    midox.Message("stop"),
-    midox.Message("reset"),
-]
 LONG_SYSEX = midox.Message("sysex", data=[i % 128 for i in range(4000)])
 RESET = list(reset_messages())
 

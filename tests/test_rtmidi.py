@@ -8,8 +8,9 @@ import pytest
 import rtmidi
 from hypothesis import given
 from hypothesis import strategies as st
-from jack_server import wait_until
 from mido.backends import rtmidi_utils as mido_rtmidi_utils
+
+from port_traffic import EVERY_TYPE, numbered, receive_all, wait_until
 
 import midox
 from midox.backends import rtmidi as backend
@@ -17,49 +18,6 @@ from midox.backends.rtmidi_utils import expand_alsa_port_name
 from midox.ports import PortClosedError
 
 JACK = midox.Backend("midox.backends.rtmidi/UNIX_JACK")
-
-# One message of every type; active sensing is sent but, as in mido, not received.
-EVERY_TYPE = [
-    midox.Message("note_off", channel=1, note=60, velocity=10),
-    midox.Message("note_on", channel=15, note=127, velocity=127),
-    midox.Message("polytouch", note=3, value=4),
-    midox.Message("control_change", channel=2, control=7, value=100),
-    midox.Message("program_change", program=42),
-    midox.Message("aftertouch", value=99),
-    midox.Message("pitchwheel", pitch=-8192),
-    midox.Message("pitchwheel", pitch=8191),
-    midox.Message("sysex", data=[1, 2, 3]),
-    midox.Message("quarter_frame", frame_type=7, frame_value=15),
-    midox.Message("songpos", pos=16383),
-    midox.Message("song_select", song=5),
-    midox.Message("tune_request"),
-    midox.Message("clock"),
-    midox.Message("start"),
-    midox.Message("continue"),
-    midox.Message("stop"),
-    midox.Message("reset"),
-]
-
-
-def numbered(count):
-    """count distinct note_on messages whose note and velocity encode their index."""
-    return [midox.Message("note_on", note=i % 128, velocity=(i // 128) % 128) for i in range(count)]
-
-
-def receive_all(port, count, timeout=10.0):
-    """Receive count messages with blocking receive() from a thread; fail if they do not come in time."""
-    received = []
-
-    def run():
-        for _ in range(count):
-            received.append(port.receive())
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    assert not thread.is_alive(), f"only {len(received)} of {count} messages arrived"
-    return received
-
 
 @pytest.fixture
 def loop(jack_server, request):

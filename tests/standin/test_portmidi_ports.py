@@ -13,54 +13,15 @@ import time
 
 import pytest
 
-import midox
+from port_traffic import EVERY_TYPE, receive_all
+
 from midox import Message
+import midox
 from midox.backends import _portmidi, portmidi
 from midox.backends.backend import Backend
 from midox.ports import PortClosedError, reset_messages
 
 LOOP = "Midi Through Port-0"
-
-MESSAGES = [
-    Message("note_on", channel=0, note=60, velocity=64),
-    Message("note_on", channel=0, note=62, velocity=64),      # same status: no running status confusion
-    Message("note_off", channel=15, note=60, velocity=0),
-    Message("note_on", channel=3, note=1, velocity=0),
-    Message("polytouch", channel=2, note=60, value=33),
-    Message("control_change", channel=1, control=7, value=100),
-    Message("control_change", channel=1, control=10, value=0),
-    Message("program_change", channel=9, program=42),
-    Message("aftertouch", channel=4, value=99),
-    Message("pitchwheel", channel=0, pitch=0),
-    Message("pitchwheel", channel=5, pitch=8191),
-    Message("pitchwheel", channel=6, pitch=-8192),
-    Message("sysex", data=[1, 2, 3]),
-    Message("sysex", data=[]),
-    Message("quarter_frame", frame_type=3, frame_value=5),
-    Message("songpos", pos=1000),
-    Message("song_select", song=7),
-    Message("tune_request"),
-    Message("clock"),
-    Message("start"),
-    Message("continue"),
-    Message("stop"),
-    Message("reset"),
-    Message("program_change", channel=0, program=0),
-]
-
-
-def receive_all(port, count, timeout=5.0):
-    """Receive count messages with poll() (never blocking for ever); return them."""
-    messages = []
-    deadline = time.monotonic() + timeout
-    while len(messages) < count and time.monotonic() < deadline:
-        message = port.poll()
-        if message is None:
-            time.sleep(0.001)
-        else:
-            messages.append(message)
-    return messages
-
 
 @pytest.fixture
 def loop():
@@ -121,9 +82,9 @@ def test_options_are_accepted_and_unknown_ones_ignored():
 
 def test_messages_round_trip_in_order(loop):
     port_in, port_out = loop
-    for message in MESSAGES:
+    for message in EVERY_TYPE:
         port_out.send(message)
-    assert receive_all(port_in, len(MESSAGES)) == MESSAGES
+    assert receive_all(port_in, len(EVERY_TYPE)) == EVERY_TYPE
     assert port_in.poll() is None
 
 
@@ -273,14 +234,14 @@ def test_callback_gets_every_message_in_order(loop):
 
     def callback(message):
         got.append((message, threading.current_thread() is threading.main_thread()))
-        if len(got) == len(MESSAGES):
+        if len(got) == len(EVERY_TYPE):
             arrived.set()
 
     port_in.callback = callback
-    for message in MESSAGES:
+    for message in EVERY_TYPE:
         port_out.send(message)
     assert arrived.wait(5)
-    assert [message for message, _ in got] == MESSAGES
+    assert [message for message, _ in got] == EVERY_TYPE
     assert not any(on_main for _, on_main in got)
     with pytest.raises(ValueError):
         port_in.receive()
@@ -302,12 +263,12 @@ def test_callback_given_when_opening():
     got = []
     with portmidi.Input(LOOP, callback=got.append) as port_in, portmidi.Output(LOOP) as port_out:
         assert port_in.callback == got.append
-        for message in MESSAGES[:5]:
+        for message in EVERY_TYPE[:5]:
             port_out.send(message)
         deadline = time.monotonic() + 5
         while len(got) < 5 and time.monotonic() < deadline:
             time.sleep(0.001)
-    assert got == MESSAGES[:5]
+    assert got == EVERY_TYPE[:5]
     with pytest.raises(TypeError):
         portmidi.Input(LOOP, callback=42)
     assert _portmidi.open_stream_count() == 0
@@ -315,13 +276,13 @@ def test_callback_given_when_opening():
 
 def test_pending_iter_pending_and_iteration(loop):
     port_in, port_out = loop
-    for message in MESSAGES[:3]:
+    for message in EVERY_TYPE[:3]:
         port_out.send(message)
     deadline = time.monotonic() + 5
     while port_in.pending() < 3 and time.monotonic() < deadline:
         time.sleep(0.001)
     assert port_in.pending() == 3
-    assert list(port_in.iter_pending()) == MESSAGES[:3]
+    assert list(port_in.iter_pending()) == EVERY_TYPE[:3]
     port_out.send(Message("start"))
     threading.Timer(0.3, port_in.close).start()
     assert list(port_in) == [Message("start")]       # iteration ends when the port is closed
@@ -478,11 +439,11 @@ def test_mido_and_midox_ports_talk_to_each_other(monkeypatch):
     monkeypatch.setitem(mido_portmidi._state, "port_count", 1)
     with portmidi.Input(LOOP) as port_in:
         with mido_portmidi.Output(LOOP) as mido_out:
-            for message in MESSAGES:
+            for message in EVERY_TYPE:
                 mido_out.send(mido.Message.from_bytes(message.bytes()))
-        assert receive_all(port_in, len(MESSAGES)) == MESSAGES
+        assert receive_all(port_in, len(EVERY_TYPE)) == EVERY_TYPE
     with portmidi.Output(LOOP) as port_out, mido_portmidi.Input(LOOP) as mido_in:
-        simple = [m for m in MESSAGES if m.type in ("note_on", "note_off", "control_change", "program_change")]
+        simple = [m for m in EVERY_TYPE if m.type in ("note_on", "note_off", "control_change", "program_change")]
         for message in simple:
             port_out.send(message)
         received = []

@@ -20,6 +20,8 @@ import time  # noqa: E402
 
 import pytest  # noqa: E402
 
+from port_traffic import EVERY_TYPE, numbered, receive_all
+
 import midox  # noqa: E402
 from midox import Message  # noqa: E402
 from midox.backends import BackendUnavailable  # noqa: E402
@@ -30,55 +32,6 @@ from midox.ports import PortClosedError, reset_messages  # noqa: E402
 midi = backend.midi
 LOOP = "Midi Through Port-0"
 SDL_DUMMY = {"SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
-
-# One message of every type. Several have fewer than four bytes, so the unused bytes of their PortMidi
-# events would be data to a parser that follows running status if they were not cut off.
-MESSAGES = [
-    Message("note_on", channel=0, note=60, velocity=64),
-    Message("note_on", channel=0, note=62, velocity=64),      # the same status twice
-    Message("note_off", channel=15, note=60, velocity=0),
-    Message("note_on", channel=3, note=1, velocity=0),
-    Message("polytouch", channel=2, note=60, value=33),
-    Message("control_change", channel=1, control=7, value=100),
-    Message("program_change", channel=9, program=42),
-    Message("program_change", channel=9, program=0),
-    Message("aftertouch", channel=4, value=99),
-    Message("pitchwheel", channel=0, pitch=0),
-    Message("pitchwheel", channel=5, pitch=8191),
-    Message("pitchwheel", channel=6, pitch=-8192),
-    Message("sysex", data=[1, 2, 3]),
-    Message("sysex", data=[]),
-    Message("sysex", data=[4, 5]),
-    Message("sysex", data=[6, 7, 8, 9, 10, 11]),
-    Message("quarter_frame", frame_type=3, frame_value=5),
-    Message("songpos", pos=1000),
-    Message("song_select", song=7),
-    Message("tune_request"),
-    Message("clock"),
-    Message("start"),
-    Message("continue"),
-    Message("stop"),
-    Message("reset"),
-    Message("program_change", channel=0, program=0),
-]
-
-
-def numbered(count):
-    return [Message("note_on", note=i % 128, velocity=(i // 128) % 128) for i in range(count)]
-
-
-def receive_all(port, count, timeout=5.0):
-    """Receive count messages with poll() (never blocking for ever); return them."""
-    messages = []
-    deadline = time.monotonic() + timeout
-    while len(messages) < count and time.monotonic() < deadline:
-        message = port.poll()
-        if message is None:
-            time.sleep(0.001)
-        else:
-            messages.append(message)
-    return messages
-
 
 def run_python(code, **env):
     """Run code in a fresh interpreter with this environment (the stand-in is preloaded) and env; return the
@@ -347,9 +300,9 @@ def test_options_of_other_backends_are_ignored():
 
 def test_every_message_type_round_trips_in_order(loop):
     port_in, port_out = loop
-    for message in MESSAGES:
+    for message in EVERY_TYPE:
         port_out.send(message)
-    assert receive_all(port_in, len(MESSAGES)) == MESSAGES
+    assert receive_all(port_in, len(EVERY_TYPE)) == EVERY_TYPE
     time.sleep(0.05)
     assert port_in.poll() is None           # nothing extra
 
@@ -436,13 +389,13 @@ def test_autoreset_sends_reset_messages_on_close():
 
 def test_pending_iter_pending_and_iteration(loop):
     port_in, port_out = loop
-    for message in MESSAGES[:3]:
+    for message in EVERY_TYPE[:3]:
         port_out.send(message)
     deadline = time.monotonic() + 5
     while port_in.pending() < 3 and time.monotonic() < deadline:
         time.sleep(0.001)
     assert port_in.pending() == 3
-    assert list(port_in.iter_pending()) == MESSAGES[:3]
+    assert list(port_in.iter_pending()) == EVERY_TYPE[:3]
     port_out.send(Message("start"))
     timer = threading.Timer(0.3, port_in.close)
     timer.start()
@@ -459,14 +412,14 @@ def test_callback_gets_every_message_in_order_on_another_thread(loop):
 
     def callback(message):
         got.append((message, threading.current_thread() is threading.main_thread()))
-        if len(got) == len(MESSAGES):
+        if len(got) == len(EVERY_TYPE):
             done.set()
 
     port_in.callback = callback
-    for message in MESSAGES:
+    for message in EVERY_TYPE:
         port_out.send(message)
     assert done.wait(5)
-    assert [message for message, _ in got] == MESSAGES
+    assert [message for message, _ in got] == EVERY_TYPE
     assert not any(on_main for _, on_main in got)
     with pytest.raises(ValueError, match="callback"):
         port_in.receive()
@@ -479,12 +432,12 @@ def test_callback_given_when_opening():
     got = []
     with backend.Input(LOOP, callback=got.append) as port_in, backend.Output(LOOP) as port_out:
         assert port_in.callback == got.append
-        for message in MESSAGES[:6]:
+        for message in EVERY_TYPE[:6]:
             port_out.send(message)
         deadline = time.monotonic() + 5
         while len(got) < 6 and time.monotonic() < deadline:
             time.sleep(0.001)
-    assert got == MESSAGES[:6]
+    assert got == EVERY_TYPE[:6]
     assert port_in._dispatch_thread is None
     with pytest.raises(TypeError):
         backend.Input(LOOP, callback=42)
@@ -782,7 +735,7 @@ def mido_child(body, **env):
     return json.loads(result.stdout.splitlines()[-1])
 
 
-TRAFFIC = MESSAGES + [Message("sysex", data=[(i * 3) % 128 for i in range(1500)]), Message("active_sensing"),
+TRAFFIC = EVERY_TYPE + [Message("sysex", data=[(i * 3) % 128 for i in range(1500)]), Message("active_sensing"),
                       Message("note_on", note=99)]
 RECEIVED = [message for message in TRAFFIC if message.type != "active_sensing"]
 
@@ -806,7 +759,7 @@ def test_mido_and_midox_ports_talk_to_each_other():
     code = f"""
 from midox.backends import pygame as backend
 import midox
-sent = {[message.bytes() for message in MESSAGES]!r}
+sent = {[message.bytes() for message in EVERY_TYPE]!r}
 if MIDO_SENDS:
     with backend.Input(LOOP) as port_in, mido_pygame.Output(LOOP) as port_out:
         for data in sent:
@@ -819,7 +772,7 @@ else:
         received = mido_receive_all(port_in, len(sent))
 print(json.dumps(received))
 """
-    expected = [message.bytes() for message in MESSAGES]
+    expected = [message.bytes() for message in EVERY_TYPE]
     assert mido_child("MIDO_SENDS = True\n" + code) == expected
     assert mido_child("MIDO_SENDS = False\n" + code) == expected
 

@@ -16,8 +16,9 @@ import time
 import pytest
 import rtmidi
 
+from port_traffic import EVERY_TYPE, index, numbered, receive_all, wait_until
+
 from midox import Message
-from midox import ports as midox_ports
 from midox.backends import rtmidi as backend
 from midox.backends.backend import Backend
 from midox.ports import PortClosedError
@@ -27,65 +28,6 @@ LOOP_CLIENT = "Midi Through:Midi Through Port-0"
 LOOP_FULL = "Midi Through:Midi Through Port-0 14:0"
 
 ALSA = Backend("rtmidi/LINUX_ALSA")
-
-# One message of every type; active sensing is sent but, as in mido, not received.
-EVERY_TYPE = [
-    Message("note_off", channel=1, note=60, velocity=10),
-    Message("note_on", channel=15, note=127, velocity=127),
-    Message("note_on", channel=15, note=1, velocity=0),
-    Message("polytouch", note=3, value=4),
-    Message("control_change", channel=2, control=7, value=100),
-    Message("program_change", program=42),
-    Message("aftertouch", value=99),
-    Message("pitchwheel", pitch=-8192),
-    Message("pitchwheel", pitch=8191),
-    Message("pitchwheel", channel=9, pitch=0),
-    Message("sysex", data=[1, 2, 3]),
-    Message("sysex", data=[]),
-    Message("quarter_frame", frame_type=7, frame_value=15),
-    Message("songpos", pos=16383),
-    Message("song_select", song=5),
-    Message("tune_request"),
-    Message("clock"),
-    Message("start"),
-    Message("continue"),
-    Message("stop"),
-    Message("reset"),
-]
-
-
-def numbered(count):
-    """count distinct note_on messages whose note and velocity encode their index."""
-    return [Message("note_on", note=i % 128, velocity=(i // 128) % 128) for i in range(count)]
-
-
-def index(message):
-    return message.note + 128 * message.velocity
-
-
-def receive_all(port, count, timeout=10.0):
-    """Receive count messages with blocking receive() from a thread; fail if they do not come in time."""
-    received = []
-
-    def run():
-        for _ in range(count):
-            received.append(port.receive())
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    assert not thread.is_alive(), f"only {len(received)} of {count} messages arrived"
-    return received
-
-
-def wait_until(condition, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.001)
-    return True
-
 
 @pytest.fixture(autouse=True)
 def no_rtmidi_port_left_open():

@@ -1,0 +1,68 @@
+"""What the device and program tests send and how they wait for it: one list of every message type, numbered
+streams, and waits that are always bounded in time."""
+import time
+
+from midox import Message
+
+# Every message type a port carries, with edge values and the cases a byte-level path can get wrong (the same
+# status twice, velocity 0, empty and odd-length sysex). Active sensing is left out: inputs ignore it, as in mido.
+EVERY_TYPE = [
+    Message("note_on", channel=0, note=60, velocity=64),
+    Message("note_on", channel=0, note=62, velocity=64),
+    Message("note_off", channel=15, note=60, velocity=0),
+    Message("note_on", channel=3, note=1, velocity=0),
+    Message("polytouch", channel=2, note=60, value=33),
+    Message("control_change", channel=1, control=7, value=100),
+    Message("control_change", channel=1, control=10, value=0),
+    Message("program_change", channel=9, program=42),
+    Message("aftertouch", channel=4, value=99),
+    Message("pitchwheel", channel=0, pitch=0),
+    Message("pitchwheel", channel=5, pitch=8191),
+    Message("pitchwheel", channel=6, pitch=-8192),
+    Message("sysex", data=[1, 2, 3]),
+    Message("sysex", data=[]),
+    Message("sysex", data=[6, 7, 8, 9, 10, 11]),
+    Message("quarter_frame", frame_type=3, frame_value=5),
+    Message("songpos", pos=16383),
+    Message("song_select", song=7),
+    Message("tune_request"),
+    Message("clock"),
+    Message("start"),
+    Message("continue"),
+    Message("stop"),
+    Message("reset"),
+    Message("program_change", channel=0, program=0),
+]
+
+
+def numbered(count):
+    """count distinct note_on messages whose note and velocity encode their index (see index())."""
+    return [Message("note_on", note=i % 128, velocity=(i // 128) % 128) for i in range(count)]
+
+
+def index(message):
+    """The index a message of numbered() encodes."""
+    return message.note + 128 * message.velocity
+
+
+def receive_all(port, count, timeout=10.0):
+    """Receive up to count messages with poll() until timeout seconds pass; return them (compare the list)."""
+    messages = []
+    deadline = time.monotonic() + timeout
+    while len(messages) < count and time.monotonic() < deadline:
+        message = port.poll()
+        if message is None:
+            time.sleep(0.001)
+        else:
+            messages.append(message)
+    return messages
+
+
+def wait_until(condition, timeout=10.0):
+    """Wait until condition() is true; return whether it became true in time."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)
+    return True

@@ -132,6 +132,15 @@ cdef object _error_from_text(int code, const char *text):
     return _error(code, text.decode("utf-8", "replace"))
 
 
+cdef int _check_call(bint closed, int result, const char *text) except -1:
+    """Raise for a stream call made under the lock: the stream was closed, or PortMidi failed (text)."""
+    if closed:
+        raise _error(pmBadPtr, "the PortMidi stream is closed")
+    if result < 0:
+        raise _error_from_text(result, text)
+    return 0
+
+
 def error_text(int code):
     """Return PortMidi's text for an error number (Pm_GetErrorText)."""
     cdef const char *text = Pm_GetErrorText(<PmError>code)
@@ -468,10 +477,7 @@ cdef class Stream:
                 if result < 0:
                     midox_pm_error_text(result, text, TEXT_SIZE)
             _unlock()
-        if closed:
-            raise _error(pmBadPtr, "the PortMidi stream is closed")
-        if result < 0:
-            raise _error_from_text(result, text)
+        _check_call(closed, result, text)
         return result > 0
 
     def read(self):
@@ -610,10 +616,7 @@ cdef class Stream:
                 if err < 0:
                     midox_pm_error_text(err, text, TEXT_SIZE)
             _unlock()
-        if closed:
-            raise _error(pmBadPtr, "the PortMidi stream is closed")
-        if err < 0:
-            raise _error_from_text(err, text)
+        _check_call(closed, err, text)
 
     def set_channel_mask(self, int mask):
         """Receive channel messages only on the channels whose bit is set (bit 0 is channel 0)."""
@@ -632,10 +635,7 @@ cdef class Stream:
                 if err < 0:
                     midox_pm_error_text(err, text, TEXT_SIZE)
             _unlock()
-        if closed:
-            raise _error(pmBadPtr, "the PortMidi stream is closed")
-        if err < 0:
-            raise _error_from_text(err, text)
+        _check_call(closed, err, text)
 
     # -- output
 
@@ -652,10 +652,7 @@ cdef class Stream:
                 if err < 0:
                     midox_pm_error_text(err, text, TEXT_SIZE)
             _unlock()
-        if closed:
-            raise _error(pmBadPtr, "the PortMidi stream is closed")
-        if err < 0:
-            raise _error_from_text(err, text)
+        _check_call(closed, err, text)
         return 0
 
     cdef int _write_sysex_checked(self, bytes message, PmTimestamp timestamp) except -1:
@@ -674,10 +671,7 @@ cdef class Stream:
                 if err < 0:
                     midox_pm_error_text(err, text, TEXT_SIZE)
             _unlock()
-        if closed:
-            raise _error(pmBadPtr, "the PortMidi stream is closed")
-        if err < 0:
-            raise _error_from_text(err, text)
+        _check_call(closed, err, text)
         return 0
 
     def write_short(self, message, int timestamp=0):
@@ -759,10 +753,7 @@ cdef class Stream:
                 _unlock()
         finally:
             free(buffer)
-        if closed:
-            raise _error(pmBadPtr, "the PortMidi stream is closed")
-        if err < 0:
-            raise _error_from_text(err, text)
+        _check_call(closed, err, text)
 
     def abort(self):
         """Stop output at once (Pm_Abort), possibly in the middle of a message; close the stream next."""
@@ -779,10 +770,7 @@ cdef class Stream:
                 if err < 0:
                     midox_pm_error_text(err, text, TEXT_SIZE)
             _unlock()
-        if closed:
-            raise _error(pmBadPtr, "the PortMidi stream is closed")
-        if err < 0:
-            raise _error_from_text(err, text)
+        _check_call(closed, err, text)
 
 
 def unpack_events(messages, bint in_sysex=False):

@@ -41,6 +41,7 @@ except ImportError as error:
     ) from error
 
 from .. import ports
+from ._devices import find_device
 
 __all__ = ["Input", "Output", "PortCommon", "get_devices"]
 
@@ -81,32 +82,12 @@ def get_devices(**kwargs):
     return [_device(info) for info in _portmidi.get_devices()]
 
 
-def _describe(devices, is_input):
-    kind = "input" if is_input else "output"
-    names = [device["name"] for device in devices if device["is_input" if is_input else "is_output"]]
-    if not names:
-        return f"there are no PortMidi {kind} ports"
-    return f"PortMidi {kind} ports: " + ", ".join(repr(name) for name in names)
-
-
 def _find_device(name, is_input):
-    """Return the device dict to open: the default device for no name, else the first unopened one of that
-    name and direction. The device list is refreshed first (if no port is open), as in mido."""
-    devices = get_devices()
-    if not name:
-        device_id = _portmidi.default_input_id() if is_input else _portmidi.default_output_id()
-        for device in devices:
-            if device["id"] == device_id:
-                return device
-        raise OSError(f"no default port found ({_describe(devices, is_input)})")
-    direction = "is_input" if is_input else "is_output"
-    matches = [device for device in devices if device["name"] == name and device[direction]]
-    if not matches:
-        raise OSError(f"unknown port {name!r} ({_describe(devices, is_input)})")
-    for device in matches:
-        if not device["opened"]:
-            return device
-    raise OSError(f"port already opened: {name!r}")
+    """Return the device dict to open (see _devices.find_device); the list is refreshed first if no port is
+    open, as in mido."""
+    devices = get_devices()     # first: it initializes (or refreshes) the library
+    default_id = _portmidi.default_input_id() if is_input else _portmidi.default_output_id()
+    return find_device(devices, name, is_input, default_id, "PortMidi")
 
 
 class PortCommon:

@@ -60,6 +60,7 @@ except ImportError as error:
         f"pygame is not installed ({error}): pip install 'midox[pygame]'", name=__name__) from error
 
 from .. import ports
+from ._devices import find_device
 from ..messages.specs import SPEC_BY_STATUS
 
 __all__ = ["Input", "Output", "PortCommon", "get_devices"]
@@ -138,32 +139,11 @@ def get_devices(**kwargs):
         return [_device(device_id) for device_id in range(midi.get_count())]
 
 
-def _describe(devices, is_input):
-    kind = "input" if is_input else "output"
-    names = [device["name"] for device in devices if device["is_input" if is_input else "is_output"]]
-    if not names:
-        return f"there are no pygame.midi {kind} ports"
-    return f"pygame.midi {kind} ports: " + ", ".join(repr(name) for name in names)
-
-
 def _find_device(name, is_input):
-    """Return the device to open: the default one without a name, else the first unopened one of that name and
-    direction."""
-    devices = get_devices()
-    direction = "is_input" if is_input else "is_output"
-    if not name:
-        device_id = midi.get_default_input_id() if is_input else midi.get_default_output_id()
-        for device in devices:
-            if device["id"] == device_id and device[direction]:
-                return device
-        raise OSError(f"no default port found ({_describe(devices, is_input)})")
-    matches = [device for device in devices if device["name"] == name and device[direction]]
-    if not matches:
-        raise OSError(f"unknown port: {name!r} ({_describe(devices, is_input)})")
-    for device in matches:
-        if not device["opened"]:
-            return device
-    raise OSError(f"port already opened: {name!r}")
+    """Return the device to open (see _devices.find_device), with mido's pygame wording for a name not found."""
+    devices = get_devices()     # first: it initializes (or refreshes) the library
+    default_id = midi.get_default_input_id() if is_input else midi.get_default_output_id()
+    return find_device(devices, name, is_input, default_id, "pygame.midi", unknown="unknown port: {name!r}")
 
 
 class PortCommon:

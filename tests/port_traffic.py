@@ -1,5 +1,6 @@
 """What the device and program tests send and how they wait for it: one list of every message type, numbered
 streams, and waits that are always bounded in time."""
+import threading
 import time
 
 from midox import Message
@@ -66,3 +67,60 @@ def wait_until(condition, timeout=10.0):
             return False
         time.sleep(0.001)
     return True
+
+
+def blocked_receive_error(port, action, delay=0.2, timeout=2.0):
+    """Block a thread in port.receive(), run action() after delay seconds, and return (the exception the
+    receive raised, or None if it returned; seconds from action() until the thread ended)."""
+    errors = []
+
+    def receiver():
+        try:
+            port.receive()
+        except Exception as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=receiver, daemon=True)
+    thread.start()
+    time.sleep(delay)
+    start = time.monotonic()
+    action()
+    thread.join(timeout)
+    assert not thread.is_alive(), "receive() was still blocked"
+    return (errors[0] if errors else None), time.monotonic() - start
+
+
+def receive_while_switching_callbacks(port, sender, count, timeout=10.0):
+    """Run sender(arrived) on a thread while the port's callback rotates between two lists' append and None
+    (then receive() takes the messages); return the three lists once count messages came or timeout passed.
+
+    arrived() tells the sender how many messages have reached the port so far, for flow control.
+    """
+    first, second, by_receive = [], [], []
+
+    def arrived():
+        return len(first) + len(second) + len(by_receive) + len(port._messages)
+
+    thread = threading.Thread(target=sender, args=(arrived,))
+    thread.start()
+    sinks = [first.append, second.append, None]
+    turn = 0
+    while thread.is_alive():
+        port.callback = sinks[turn % 3]
+        time.sleep(0.005)
+        if port.callback is None:
+            by_receive.extend(port.iter_pending())
+        turn += 1
+    thread.join()
+    port.callback = None
+    wait_until(lambda: by_receive.extend(port.iter_pending()) or
+               len(first) + len(second) + len(by_receive) >= count, timeout)
+    return first, second, by_receive
+
+
+def assert_each_once_in_order(messages, sinks):
+    """Every message of numbered() went to exactly one sink, each sink got some, each in order."""
+    for sink in sinks:
+        assert sink, "every way of receiving got some messages"
+        assert [index(m) for m in sink] == sorted(index(m) for m in sink)
+    assert sorted((m for sink in sinks for m in sink), key=index) == messages

@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from mido.backends import rtmidi_utils as mido_rtmidi_utils
 
-from port_traffic import EVERY_TYPE, numbered, receive_all, wait_until
+from port_traffic import (
+    EVERY_TYPE,
+    assert_each_once_in_order,
+    numbered,
+    receive_all,
+    receive_while_switching_callbacks,
+    wait_until,
+)
 
 import midox
 from midox.backends import rtmidi as backend
@@ -196,36 +203,15 @@ def test_callback_given_at_open_runs_on_another_thread(jack_server):
 def test_callback_switched_while_messages_flow_loses_and_repeats_nothing(loop):
     port_in, port_out = loop
     messages = numbered(3000)
-    first, second, by_receive = [], [], []
 
-    def sender():
+    def sender(_arrived):
         for index, message in enumerate(messages):
             port_out.send(message)
             if index % 10 == 0:
                 time.sleep(0.001)
 
-    thread = threading.Thread(target=sender)
-    thread.start()
-    sinks = [first.append, second.append, None]
-    round_ = 0
-    while thread.is_alive():
-        port_in.callback = sinks[round_ % 3]
-        if port_in.callback is None:
-            by_receive.extend(port_in.iter_pending())
-        time.sleep(0.005)
-        round_ += 1
-    thread.join()
-    port_in.callback = None
-    assert wait_until(lambda: (by_receive.extend(port_in.iter_pending()) or
-                               len(first) + len(second) + len(by_receive) >= len(messages)))
-
-    def index(message):
-        return message.note + 128 * message.velocity
-
-    for sink in first, second, by_receive:
-        assert sink, "every way of receiving got some messages"
-        assert [index(m) for m in sink] == sorted(index(m) for m in sink)
-    assert sorted(first + second + by_receive, key=index) == messages
+    sinks = receive_while_switching_callbacks(port_in, sender, len(messages))
+    assert_each_once_in_order(messages, sinks)
 
 
 def test_virtual_output_feeds_a_callback_on_a_named_input(jack_server):

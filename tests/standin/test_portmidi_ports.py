@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from port_traffic import EVERY_TYPE, receive_all
+from port_traffic import EVERY_TYPE, blocked_receive_error, receive_all
 
 from midox import Message
 import midox
@@ -183,47 +183,23 @@ def test_port_is_usable_while_another_thread_blocks_in_receive(loop):
 
 def test_close_from_another_thread_ends_a_blocked_receive(loop):
     port_in, _ = loop
-    errors = []
-
-    def receiver():
-        try:
-            port_in.receive()
-        except Exception as error:
-            errors.append(error)
-
-    thread = threading.Thread(target=receiver)
-    thread.start()
-    time.sleep(0.2)
-    start = time.monotonic()
-    port_in.close()
-    thread.join(2)
-    assert not thread.is_alive()
-    assert time.monotonic() - start < 0.3
-    assert len(errors) == 1
-    assert isinstance(errors[0], PortClosedError)
-    assert isinstance(errors[0], OSError) and isinstance(errors[0], ValueError)
+    error, seconds = blocked_receive_error(port_in, port_in.close)
+    assert seconds < 0.3
+    assert isinstance(error, PortClosedError)
+    assert isinstance(error, OSError) and isinstance(error, ValueError)
     assert port_in.closed
     assert _portmidi.open_stream_count() == 1      # the output is still open
 
 
 def test_setting_a_callback_ends_a_blocked_receive(loop):
     port_in, _ = loop
-    errors = []
 
-    def receiver():
-        try:
-            port_in.receive()
-        except Exception as error:
-            errors.append(error)
+    def set_callback():
+        port_in.callback = lambda message: None
 
-    thread = threading.Thread(target=receiver)
-    thread.start()
-    time.sleep(0.1)
-    port_in.callback = lambda message: None
-    thread.join(2)
-    assert not thread.is_alive()
-    assert len(errors) == 1 and isinstance(errors[0], ValueError)
-    assert str(errors[0]) == "a callback is set for this port"
+    error, _ = blocked_receive_error(port_in, set_callback, delay=0.1)
+    assert isinstance(error, ValueError)
+    assert str(error) == "a callback is set for this port"
     port_in.callback = None
 
 

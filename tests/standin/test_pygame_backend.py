@@ -20,7 +20,15 @@ import time  # noqa: E402
 
 import pytest  # noqa: E402
 
-from port_traffic import EVERY_TYPE, numbered, receive_all
+from port_traffic import (
+    EVERY_TYPE,
+    assert_each_once_in_order,
+    blocked_receive_error,
+    numbered,
+    receive_all,
+    receive_while_switching_callbacks,
+    wait_until,
+)
 
 import midox  # noqa: E402
 from midox import Message  # noqa: E402
@@ -445,30 +453,18 @@ def test_callback_given_when_opening():
 
 def test_callback_switched_while_messages_flow_loses_and_repeats_nothing(loop):
     port_in, port_out = loop
-    sent = [Message("note_on", note=i % 128, velocity=i // 128) for i in range(600)]
-    first, second, by_receive = [], [], []
-    sinks = [first.append, second.append, None]
-    for start in range(0, len(sent), 50):
-        port_in.callback = sinks[(start // 50) % 3]
-        for message in sent[start:start + 50]:
-            port_out.send(message)
-        if port_in.callback is None:
-            by_receive += receive_all(port_in, 50)
-        else:
+    messages = numbered(600)
+
+    def sender(arrived):
+        for start in range(0, len(messages), 50):
+            for message in messages[start:start + 50]:
+                port_out.send(message)
+            # At most 100 in flight, below the 200 events an ALSA client's input holds.
+            wait_until(lambda: arrived() >= start - 50, timeout=5)
             time.sleep(0.01)
-    port_in.callback = None
-    deadline = time.monotonic() + 5
-    while len(first) + len(second) + len(by_receive) < len(sent) and time.monotonic() < deadline:
-        by_receive += port_in.iter_pending()
-        time.sleep(0.001)
 
-    def index(message):
-        return message.note + 128 * message.velocity
-
-    for sink in first, second, by_receive:
-        assert sink, "every way of receiving got some messages"
-        assert [index(m) for m in sink] == sorted(index(m) for m in sink)
-    assert sorted(first + second + by_receive, key=index) == sent
+    sinks = receive_while_switching_callbacks(port_in, sender, len(messages))
+    assert_each_once_in_order(messages, sinks)
 
 
 def test_blocking_receive_wakes_when_another_thread_sends(loop):
@@ -487,23 +483,9 @@ def test_blocking_receive_wakes_when_another_thread_sends(loop):
 
 def test_close_from_another_thread_ends_a_blocked_receive(loop):
     port_in, _ = loop
-    errors = []
-
-    def receiver():
-        try:
-            port_in.receive()
-        except Exception as error:
-            errors.append(error)
-
-    thread = threading.Thread(target=receiver)
-    thread.start()
-    time.sleep(0.2)
-    start = time.monotonic()
-    port_in.close()
-    thread.join(2)
-    assert not thread.is_alive()
-    assert time.monotonic() - start < 0.3
-    assert len(errors) == 1 and isinstance(errors[0], PortClosedError)
+    error, seconds = blocked_receive_error(port_in, port_in.close)
+    assert seconds < 0.3
+    assert isinstance(error, PortClosedError)
     assert backend.get_devices()[1]["opened"] is False
 
 

@@ -16,7 +16,15 @@ import time
 import pytest
 import rtmidi
 
-from port_traffic import EVERY_TYPE, index, numbered, receive_all, wait_until
+from port_traffic import (
+    EVERY_TYPE,
+    assert_each_once_in_order,
+    blocked_receive_error,
+    numbered,
+    receive_all,
+    receive_while_switching_callbacks,
+    wait_until,
+)
 
 from midox import Message
 from midox.backends import rtmidi as backend
@@ -202,38 +210,17 @@ def test_messages_that_arrived_before_go_to_a_new_callback_first(loop):
 def test_callback_switched_while_messages_flow_loses_and_repeats_nothing(loop):
     port_in, port_out = loop
     messages = numbered(4000)
-    first, second, by_receive = [], [], []
 
-    def arrived():
-        return len(first) + len(second) + len(by_receive) + len(port_in._messages)
-
-    def sender():
+    def sender(arrived):
         for start in range(0, len(messages), 50):
             for message in messages[start:start + 50]:
                 port_out.send(message)
-            # At most 100 in flight, below the 200 events an ALSA client's input holds (RtMidi's thread needs
-            # the GIL for each message, and the threads here compete for it).
+            # At most 100 in flight, below the 200 events an ALSA client's input holds.
             wait_until(lambda: arrived() >= start - 50, timeout=5)
             time.sleep(0.001)
 
-    thread = threading.Thread(target=sender)
-    thread.start()
-    sinks = [first.append, second.append, None]
-    round_ = 0
-    while thread.is_alive():
-        port_in.callback = sinks[round_ % 3]
-        time.sleep(0.004)
-        if port_in.callback is None:
-            by_receive.extend(port_in.iter_pending())
-        round_ += 1
-    thread.join()
-    port_in.callback = None
-    assert wait_until(lambda: (by_receive.extend(port_in.iter_pending()) or
-                               len(first) + len(second) + len(by_receive) >= len(messages)))
-    for sink in first, second, by_receive:
-        assert sink, "every way of receiving got some messages"
-        assert [index(m) for m in sink] == sorted(index(m) for m in sink)
-    assert sorted(first + second + by_receive, key=index) == messages
+    sinks = receive_while_switching_callbacks(port_in, sender, len(messages))
+    assert_each_once_in_order(messages, sinks)
     time.sleep(0.05)
     assert port_in.poll() is None
 
@@ -314,19 +301,9 @@ def test_receive_is_woken_by_each_message_of_a_stream(loop):
 
 def test_close_from_another_thread_ends_a_blocked_receive(loop):
     port_in, _ = loop
-    closed_at = []
-
-    def close():
-        closed_at.append(time.monotonic())
-        port_in.close()
-
-    timer = threading.Timer(0.2, close)
-    timer.start()
-    with pytest.raises(PortClosedError):
-        port_in.receive()
-    ended = time.monotonic() - closed_at[0]
-    timer.join()
-    assert ended < 0.1
+    error, seconds = blocked_receive_error(port_in, port_in.close)
+    assert isinstance(error, PortClosedError)
+    assert seconds < 0.1
     assert port_in._rt is None
     assert list(port_in) == []
     port_in.close()         # twice is fine

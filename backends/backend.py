@@ -62,7 +62,8 @@ class BackendUnavailable(ImportError):
 
     Raised by ``Backend.load()`` (and so by the first ``open_*()`` / ``get_*_names()`` call) when no backend was
     named and none of the default backends loads; the message says what to install. Backend modules raise it at
-    import time when their library is missing, which makes the default search skip them.
+    import time when their library is missing (the PortMidi backend instead sets ``load_error`` to it and raises it
+    at first use), which makes the default search skip them.
 
     A subclass of ImportError, so ``except ImportError`` catches it as it catches mido's errors.
 
@@ -141,7 +142,8 @@ class Backend:
         """Import the backend module, unless it is imported already.
 
         With no backend named, this tries ``DEFAULT_BACKENDS`` in order and keeps the first that imports,
-        skipping those that raise ImportError (including BackendUnavailable) or OSError.
+        skipping those that raise ImportError (including BackendUnavailable) or OSError, and those whose module
+        sets ``load_error`` (the PortMidi backend without its binding).
 
         :raises ImportError: the named module cannot be imported (the import's own error, as in mido).
         :raises BackendUnavailable: no backend was named and none of the defaults can be imported.
@@ -157,6 +159,9 @@ class Backend:
                 module = importlib.import_module(candidate)
             except (ImportError, OSError) as error:  # OSError: a shared library that fails to load
                 errors.append((candidate, error))
+                continue
+            if getattr(module, "load_error", None) is not None:    # imports, but its library is missing
+                errors.append((candidate, module.load_error))
                 continue
             self.name = candidate
             self._search = False

@@ -2,7 +2,8 @@
 
 midox talks to PortMidi through its own compiled binding, ``midox.backends._portmidi``, which is built when
 midox is installed on a machine with PortMidi (``libportmidi-dev`` on Debian and Ubuntu, ``portmidi`` in
-Homebrew, MacPorts and vcpkg). Without it, importing this module raises ``BackendUnavailable``.
+Homebrew, MacPorts and vcpkg). Without it this module still imports, as mido's does, but ``load_error`` is set
+and every function and port raises it (a ``BackendUnavailable``); the default backend search skips it.
 
 Ports take these options besides the standard ones (others are ignored, as in mido):
 
@@ -30,15 +31,33 @@ once; a name that is not found gives an error listing the ports there are; ``get
 """
 from .backend import BackendUnavailable
 
+
+class _MissingBinding:
+    """Stands in for the binding when it was not built: the module imports (as mido's does without
+    PortMidi), and the first use raises ``load_error``."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def __getattr__(self, name):
+        raise self.error
+
+
 try:
     from . import _portmidi
 except ImportError as error:
-    raise BackendUnavailable(
+    #: Why this backend cannot be used (a BackendUnavailable), or None. The backend registry skips the
+    #: backend when it is set; every function and port raises it.
+    load_error = BackendUnavailable(
         "the PortMidi backend needs midox's PortMidi binding (midox.backends._portmidi), which is built only "
         "when PortMidi is installed: install PortMidi (libportmidi-dev on Debian and Ubuntu, portmidi in Homebrew, "
         f"MacPorts or vcpkg), then reinstall midox ({error})",
         name=__name__,
-    ) from error
+    )
+    load_error.__cause__ = error
+    _portmidi = _MissingBinding(load_error)
+else:
+    load_error = None
 
 from .. import ports
 from ._devices import find_device

@@ -81,24 +81,33 @@ def test_argument_checks():
     assert _portmidi.DEFAULT_SYSEX_BUFFER_SIZE == 1024
 
 
-def test_backend_unavailable_without_the_binding(monkeypatch):
+def test_without_the_binding_the_module_imports_and_fails_at_first_use(monkeypatch):
     import midox.backends
     # As if the binding was never built (None in sys.modules makes its import fail).
     monkeypatch.setitem(sys.modules, "midox.backends._portmidi", None)
     monkeypatch.delattr(midox.backends, "_portmidi")
     monkeypatch.delitem(sys.modules, "midox.backends.portmidi")
-    with pytest.raises(BackendUnavailable) as info:
-        importlib.import_module("midox.backends.portmidi")
-    message = str(info.value)
-    assert message.startswith(
+    module = importlib.import_module("midox.backends.portmidi")     # as mido's imports without PortMidi
+    error = module.load_error
+    assert isinstance(error, BackendUnavailable) and isinstance(error, ImportError)
+    assert str(error).startswith(
         "the PortMidi backend needs midox's PortMidi binding (midox.backends._portmidi), which is built only "
         "when PortMidi is installed: install PortMidi (libportmidi-dev on Debian and Ubuntu, portmidi in "
         "Homebrew, MacPorts or vcpkg), then reinstall midox (")
-    assert isinstance(info.value, ImportError)
-    assert isinstance(info.value.__cause__, ImportError)
-    assert info.value.name == "midox.backends.portmidi"
+    assert isinstance(error.__cause__, ImportError)
+    assert error.name == "midox.backends.portmidi"
+    for first_use in (module.get_devices, module.Input, lambda: module.Output("x")):
+        with pytest.raises(BackendUnavailable) as info:
+            first_use()
+        assert info.value is error
+    named = Backend("portmidi", load=True)          # a named backend loads; using it raises
     with pytest.raises(BackendUnavailable):
-        Backend("portmidi").load()
+        named.get_input_names()
+    # The default search skips it, and says why when nothing else loads.
+    monkeypatch.setattr(midox.backends.backend, "DEFAULT_BACKENDS", ("midox.backends.portmidi",))
+    with pytest.raises(BackendUnavailable) as info:
+        Backend().load()
+    assert info.value.errors == [("midox.backends.portmidi", error)]
 
 
 # ---- unpacking PmEvents ----------------------------------------------------------------------------------------

@@ -8,9 +8,8 @@ from numbers import Integral, Real
 from cpython.long cimport PyLong_AsLongAndOverflow
 from cpython.number cimport PyNumber_Index
 
-from midox._core._specs cimport (
-    A_DATA, ATTR_IDS, ATTR_LABELS, ATTR_NAMES, ATTR_MAX, ATTR_MIN, TYPE_IDS, TYPE_NAMES, TYPE_SPECS, TypeSpec,
-)
+from midox._core._specs cimport A_DATA, ATTR_IDS, ATTR_LABELS, ATTR_MAX, ATTR_MIN, TYPE_IDS
+from midox._core._specs import SPEC_BY_TYPE
 
 cdef long INT_LIMIT = 0x7FFFFFFF     # what a message's C int storage holds, for values that skip checks
 
@@ -107,30 +106,39 @@ def check_time(time):
 
 
 def check_value(name, value):
-    """Check one message attribute by name ('type', 'time' or a value name)."""
-    if name == 'type':
-        check_type(value)
-    elif name == 'time':
-        validate_time_slow(value)
-    elif name == 'data':
-        checked_data(value, True)
-    else:
-        checked_int(ATTR_IDS[name], value, True)
+    """Check one message attribute by name ('type', 'time', a value name, or an extra attribute that a client
+    registered in _CHECKS); KeyError for a name without a check, as in mido."""
+    _CHECKS[name](value)
 
 
 def check_msgdict(msgdict):
-    """Check a message dictionary: a known type, no foreign attributes, valid values."""
-    cdef TypeSpec *spec
-    cdef int i
-    type_id = TYPE_IDS.get(msgdict['type'])
-    if type_id is None:
+    """Check a message dictionary: a known type, only names of its spec's 'attribute_names', valid values."""
+    spec = SPEC_BY_TYPE.get(msgdict['type'])
+    if spec is None:
         raise ValueError(f"unknown message type {msgdict['type']!r}")
-    spec = &TYPE_SPECS[<int>type_id]
-    allowed = {'type', 'time'}
-    for i in range(spec.n_values):
-        allowed.add(ATTR_NAMES[spec.attrs[i]])
+    allowed = spec['attribute_names']
     for name, value in msgdict.items():
         if name not in allowed:
-            raise ValueError(f'{TYPE_NAMES[<int>type_id]} message has no attribute {name}')
+            raise ValueError(f"{spec['type']} message has no attribute {name}")
         check_value(name, value)
 
+
+# The check of each attribute name, which check_value() looks up on every call: mido's clients register checks
+# for the extra attributes they add to SPEC_BY_TYPE (miditoolkit: _CHECKS['end'] = check_time). Messages check
+# their built-in values with the compiled checks above and their extra attributes through this registry.
+_CHECKS = {
+    'type': check_type,
+    'time': check_time,
+    'channel': check_channel,
+    'control': check_data_byte,
+    'data': check_data,
+    'frame_type': check_frame_type,
+    'frame_value': check_frame_value,
+    'note': check_data_byte,
+    'pitch': check_pitch,
+    'pos': check_pos,
+    'program': check_data_byte,
+    'song': check_data_byte,
+    'value': check_data_byte,
+    'velocity': check_data_byte,
+}

@@ -4,6 +4,12 @@ A Message stores its type as a row number of the spec table (_specs) and its val
 costs no dict and no Python object per value. Every fact about a type (value names, ranges, defaults, wire
 layout) is read from the spec table. ``message_from_wire`` builds a message from bytes that the caller has
 already validated; the parser and the file decoder use it. This module imports nothing from midox outside _core.
+
+Extra attributes: mido's clients add names to a type's ``SPEC_BY_TYPE[type]['attribute_names']`` and a check
+to ``checks._CHECKS`` (miditoolkit gives note_on messages an ``end``). A message given such a name keeps it,
+with its value, in an _Extended object in the field that otherwise holds the sysex data, so that messages
+without extras cost nothing more. Extras are attributes, part of vars(), dict(), ==, copies and pickles, and
+not of bytes(), str() or repr(), as in mido.
 """
 cimport cython
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
@@ -15,6 +21,7 @@ from cpython.tuple cimport PyTuple_SET_ITEM
 from libc.stdint cimport uint8_t
 
 from midox._core._checks cimport checked_data, checked_int, validate_time
+from midox._core._checks import check_value
 from midox._core._specs cimport (
     A_CHANNEL, A_CONTROL, A_DATA, A_FRAME_TYPE, A_FRAME_VALUE, A_NOTE, A_PITCH, A_POS, A_PROGRAM, A_SONG, A_VALUE,
     A_VELOCITY, ATTR_DEFAULT, ATTR_IDS, ATTR_NAMES, DATA_SLOT, ENC_NIBBLES, ENC_PLAIN, ENC_SIGNED14, ENC_SYSEX,
@@ -25,6 +32,9 @@ from midox._core._specs import SPEC_BY_TYPE
 
 cdef extern from "Python.h":
     PyObject *PyType_GenericAlloc(PyTypeObject *cls, Py_ssize_t n_items)
+    void PyType_Modified(PyTypeObject *cls)
+    ctypedef struct _TypeWithDict "PyTypeObject":
+        PyObject *tp_dict        # a heap type's attributes (Cython's PyTypeObject leaves it out)
 
 cdef int PITCH_OFFSET = 8192     # pitchwheel travels as an unsigned 14-bit number, 8192 meaning centre
 
@@ -42,6 +52,26 @@ SysexData.__module__ = 'midox.messages'     # its public path, which pickles nam
 
 
 cdef object EMPTY_DATA = SysexData()
+
+
+@cython.final
+cdef class _Extended:
+    """The _data field of a message with extra attributes: its sysex data (None for other types) and the
+    extras by name, in the order they were given."""
+    cdef object data
+    cdef dict extra
+
+    cdef _Extended copy(self):
+        cdef _Extended clone = _Extended.__new__(_Extended)
+        clone.data = self.data
+        clone.extra = dict(self.extra)
+        return clone
+
+    def __eq__(self, other):
+        if not isinstance(other, _Extended):
+            return NotImplemented
+        return self.data == (<_Extended>other).data and self.extra == (<_Extended>other).extra
+
 cdef object MISSING = object()      # a value that was not given
 
 cdef enum:
@@ -153,7 +183,7 @@ cdef class Message(BaseMessage):
         given[A_FRAME_VALUE] = <PyObject *>frame_value
         given[A_DATA] = <PyObject *>data
         given[GIVEN_TIME] = <PyObject *>time
-        self._apply(given, unknown, not skip_checks)
+        self._apply(given, unknown, not skip_checks, False)
 
     cdef void _init(self, int type_id) noexcept:
         cdef const TypeSpec *spec = &TYPE_SPECS[type_id]
@@ -170,15 +200,34 @@ cdef class Message(BaseMessage):
                 self._v[SLOT[type_id][attr]] = ATTR_DEFAULT[attr]
 
     cdef int _store(self, int attr, object value, bint check) except -1:
-        if attr == A_DATA:
-            self._data = SysexData(checked_data(value, check))
-        else:
+        """Set a value of the type's own (attr must have a slot)."""
+        if attr != A_DATA:
             self._v[SLOT[self._type][attr]] = checked_int(attr, value, check)
+        elif type(self._data) is _Extended:
+            (<_Extended>self._data).data = SysexData(checked_data(value, check))
+        else:
+            self._data = SysexData(checked_data(value, check))
         return 0
 
-    cdef int _apply(self, PyObject **given, dict unknown, bint check) except -1:
+    cdef int _put_extra(self, object name, object value, bint check, bint trusted) except -1:
+        """Set an attribute the type does not have: allowed when the type's spec lists the name in
+        'attribute_names', or when trusted (unpickling); checked through checks._CHECKS."""
+        cdef _Extended extended
+        if not trusted and name not in SPEC_BY_TYPE[self.type]['attribute_names']:
+            raise ValueError(f'{self.type} message has no attribute {name}')
+        if check:
+            check_value(name, value)
+        if type(self._data) is not _Extended:
+            extended = _Extended.__new__(_Extended)
+            extended.data = self._data
+            extended.extra = {}
+            self._data = extended
+        (<_Extended>self._data).extra[name] = value
+        return 0
+
+    cdef int _apply(self, PyObject **given, dict unknown, bint check, bint trusted) except -1:
         """Set the given values (MISSING where not given), in mido's order of checks: time, the type's
-        values in spec order, then names the type does not have. The caller keeps the values alive."""
+        values in spec order, then names the type does not have (extras). The caller keeps the values alive."""
         cdef const TypeSpec *spec = &TYPE_SPECS[self._type]
         cdef int i, attr
         if given[GIVEN_TIME] != <PyObject *>MISSING:
@@ -191,12 +240,13 @@ cdef class Message(BaseMessage):
                 self._store(attr, <object>given[attr], check)
         for attr in range(NUM_ATTRS):
             if given[attr] != <PyObject *>MISSING and SLOT[self._type][attr] < 0:
-                raise ValueError(f'{self.type} message has no attribute {ATTR_NAMES[attr]}')
+                self._put_extra(ATTR_NAMES[attr], <object>given[attr], check, trusted)
         if unknown:
-            raise ValueError(f'{self.type} message has no attribute {next(iter(unknown))}')
+            for name, value in unknown.items():
+                self._put_extra(name, value, check, trusted)
         return 0
 
-    cdef int _assign(self, dict values, bint check) except -1:
+    cdef int _assign(self, dict values, bint check, bint trusted=False) except -1:
         """Set values from a dict of names (copy overrides, pickled state); the dict must not change meanwhile."""
         cdef PyObject *given[NUM_GIVEN]
         cdef int i
@@ -210,15 +260,34 @@ cdef class Message(BaseMessage):
                 given[<int>ATTR_IDS[name]] = <PyObject *>value
             else:
                 unknown[name] = value
-        return self._apply(given, unknown, check)
+        return self._apply(given, unknown, check, trusted)
 
     cdef object _get(self, int attr):
         cdef int slot = SLOT[self._type][attr]
         if slot < 0:
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{ATTR_NAMES[attr]}'")
+            return self.__getattr__(ATTR_NAMES[attr])
         if slot == DATA_SLOT:
-            return self._data
+            return self._sysex()
         return self._v[slot]
+
+    cdef object _sysex(self):
+        """The SysexData of a sysex message, None for other types."""
+        if type(self._data) is _Extended:
+            return (<_Extended>self._data).data
+        return self._data
+
+    cdef dict _extra(self):
+        """The extra attributes by name, None if the message has none."""
+        if type(self._data) is _Extended:
+            return (<_Extended>self._data).extra
+        return None
+
+    def __getattr__(self, name):
+        # Only reached when no property has the name: an extra attribute, or none.
+        extra = self._extra()
+        if extra is not None and name in extra:
+            return extra[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     @property
     def type(self):
@@ -301,6 +370,8 @@ cdef class Message(BaseMessage):
         attrs = {'type': TYPE_NAMES[self._type], 'time': self._time}
         for i in range(spec.n_values):
             attrs[ATTR_NAMES[spec.attrs[i]]] = self._get(spec.attrs[i])
+        if type(self._data) is _Extended:
+            attrs.update((<_Extended>self._data).extra)
         return attrs
 
     @property
@@ -324,7 +395,12 @@ cdef class Message(BaseMessage):
         if attr is None or SLOT[self._type][<int>attr] < 0:
             if name == 'type':
                 raise AttributeError('type attribute is read only')
-            raise AttributeError(f'{self.type} message has no attribute {name}')
+            extra = self._extra()
+            if extra is None or name not in extra:
+                raise AttributeError(f'{self.type} message has no attribute {name}')
+            check_value(name, value)
+            extra[name] = value
+            return
         self._store(<int>attr, value, True)
 
     def _get_value_names(self):
@@ -361,19 +437,20 @@ cdef class Message(BaseMessage):
         cdef Message clone = (Message.__new__(Message) if cls is Message else cls.__new__(cls))
         clone._type = self._type
         clone._v = self._v
-        clone._data = self._data
+        clone._data = self._data if type(self._data) is not _Extended else (<_Extended>self._data).copy()
         clone._time = self._time
         return clone
 
     def __reduce__(self):
         # Pickles name the public class and carry the values by name, so they survive layout changes.
-        # Like copy(), unpickling keeps values that skip_checks let in (pickle trusts its input anyway).
+        # Like copy(), unpickling keeps values that skip_checks let in (pickle trusts its input anyway), and
+        # extras, even where the extension that allowed them is not loaded.
         state = self._attrs()
         del state['type']
         return (type(self), (self.type,), state)
 
     def __setstate__(self, state):
-        self._assign(dict(state), False)
+        self._assign(dict(state), False, True)
 
     cdef int _wire_ints(self, int *out) noexcept:
         """Write the encoded values of a non-sysex message to out (unclipped); return how many."""
@@ -395,8 +472,8 @@ cdef class Message(BaseMessage):
         """Return the encoded message as a list of ints."""
         cdef int out[3]
         cdef int n
-        if self._data is not None:
-            return [0xF0, *self._data, 0xF7]
+        if TYPE_SPECS[self._type].encoding == ENC_SYSEX:
+            return [0xF0, *self._sysex(), 0xF7]
         n = self._wire_ints(out)
         if n == 1:
             return [out[0]]
@@ -405,8 +482,8 @@ cdef class Message(BaseMessage):
         return [out[0], out[1], out[2]]
 
     def __len__(self):
-        if self._data is not None:
-            return 2 + len(self._data)
+        if TYPE_SPECS[self._type].encoding == ENC_SYSEX:
+            return 2 + len(self._sysex())
         return TYPE_SPECS[self._type].length
 
     def __str__(self):
@@ -451,6 +528,21 @@ cdef class Message(BaseMessage):
         """Decode one message from the text format (the reverse of str(msg))."""
         return cls(**str2msg(text))
 
+
+def _init_subclass(cls, **kwargs):
+    """Message.__init_subclass__: a Python subclass without __slots__ gets an instance __dict__ of its own,
+    whose descriptor would hide Message's __dict__ property (vars() would be empty); put the property back,
+    since mido's subclasses see the message's attributes in vars()."""
+    super(Message, cls).__init_subclass__(**kwargs)
+    attributes = <dict>(<_TypeWithDict *>cls).tp_dict
+    if '__dict__' in attributes:
+        attributes['__dict__'] = (<dict>(<_TypeWithDict *>Message).tp_dict)['__dict__']
+        PyType_Modified(<PyTypeObject *>cls)
+
+
+# Cython cannot define __init_subclass__ in an extension type: add it to the type's attributes.
+(<dict>(<_TypeWithDict *>Message).tp_dict)['__init_subclass__'] = classmethod(_init_subclass)
+PyType_Modified(<PyTypeObject *>Message)
 
 cdef (PyTypeObject *) _public_type = <PyTypeObject *>Message
 # Present the class under its public path: pickles, reprs and error messages then say midox.Message.

@@ -467,7 +467,7 @@ def encode_track(track, *, meta_event):
             msg = <Message>item
             if TYPE_SPECS[msg._type].status >= 0xF8:
                 raise ValueError('realtime messages are not allowed in MIDI files')
-            if msg._data is not None:
+            if TYPE_SPECS[msg._type].encoding == ENC_SYSEX:
                 data = bytes(msg.bytes())       # F0, the data bytes, F7
                 put_vlq(&out, <uint32_t>ticks)
                 out.data[out.size] = 0xF0
@@ -650,7 +650,8 @@ cdef class SecondsIterator:
     """Iterate over a merged track (which it takes over and changes), its delta times turned into seconds.
 
     Times use mido's formula, tick * (tempo * 1e-6 / ticks_per_beat), with the tempo of the latest
-    set_tempo; with SMPTE timing, tick * seconds_per_tick. A zero delta stays the int 0.
+    set_tempo; with SMPTE timing, tick * seconds_per_tick. A zero delta stays the int 0 (and needs no
+    ticks_per_beat: ZeroDivisionError comes at the first other delta when it is 0).
     """
     cdef list messages
     cdef Py_ssize_t index
@@ -678,7 +679,12 @@ cdef class SecondsIterator:
         is_message = isinstance(item, Message)
         tick = (<Message>item)._time if is_message else item.time
         if tick > 0:
-            scale = self.seconds_per_tick or (<double>self.tempo * 1e-6 / self.ticks_per_beat)
+            if self.seconds_per_tick:
+                scale = self.seconds_per_tick
+            elif self.ticks_per_beat:
+                scale = <double>self.tempo * 1e-6 / self.ticks_per_beat
+            else:       # as mido, only a delta time that is not 0 needs ticks_per_beat
+                raise ZeroDivisionError('ticks_per_beat is 0: ticks cannot be converted to seconds')
             seconds = <double>tick * scale
         else:
             seconds = 0

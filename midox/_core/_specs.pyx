@@ -1,7 +1,7 @@
 """The MIDI 1.0 message spec table: the single source of truth for every message type.
 
 Everything else derives from the two literal tables below: the C arrays that the compiled modules cimport
-(see _specs.pxd) and the read-only Python mappings that ``midox.messages.specs`` re-exports in mido's shapes.
+(see _specs.pxd) and the Python tables that ``midox.messages.specs`` re-exports in mido's shapes.
 This module imports nothing from midox.
 """
 from types import MappingProxyType
@@ -108,23 +108,26 @@ _fill_tables()
 
 def _spec_dict(row):
     type_name, status, value_names, length, _ = row
-    return MappingProxyType({
+    return {
         'status_byte': status,
         'type': type_name,
         'value_names': value_names,
-        'attribute_names': frozenset(value_names) | {'type', 'time'},
+        'attribute_names': set(value_names) | {'type', 'time'},
         'length': float('inf') if length == 0 else length,
-    })
+    }
 
 
-# mido's lookup tables: a spec by type name, by every status byte (all 16 channels), or by either.
-SPEC_BY_TYPE = MappingProxyType({row[0]: _spec_dict(row) for row in MESSAGE_TYPES})
-SPEC_BY_STATUS = MappingProxyType({
+# mido's lookup tables: a spec by type name, by every status byte (all 16 channels), or by either. They are
+# plain dicts sharing one dict per type, as in mido, because mido's clients extend them: a name added to a
+# spec's 'attribute_names' becomes an extra attribute that messages of that type accept (see Message). The
+# other keys describe the compiled table and changing them has no effect (README, "Differences from mido").
+SPEC_BY_TYPE = {row[0]: _spec_dict(row) for row in MESSAGE_TYPES}
+SPEC_BY_STATUS = {
     status: SPEC_BY_TYPE[TYPE_NAMES[TYPE_BY_STATUS[status]]]
     for status in range(256) if TYPE_BY_STATUS[status] >= 0
-})
-SPEC_LOOKUP = MappingProxyType({**SPEC_BY_STATUS, **SPEC_BY_TYPE})
-SPECS = tuple(SPEC_BY_TYPE.values())
+}
+SPEC_LOOKUP = {**SPEC_BY_STATUS, **SPEC_BY_TYPE}
+SPECS = list(SPEC_BY_TYPE.values())
 
 DEFAULT_VALUES = MappingProxyType(
     {name: (() if attr == A_DATA else default) for attr, name, _, _, default, _ in VALUE_NAMES} | {'time': 0}

@@ -1,5 +1,10 @@
-"""Validation of message values (mido's ``messages.checks``): TypeError or ValueError with mido's wording."""
+"""Validation of message values (mido's ``messages.checks``): TypeError or ValueError with mido's wording.
+
+``_CHECKS`` maps each attribute name to its check; ``check_value()`` looks it up on every call, and messages
+check the extra attributes that clients add to ``SPEC_BY_TYPE`` through it (README, "mido's extension points").
+"""
 from midox._core._checks import (
+    _CHECKS,
     check_channel,
     check_data,
     check_data_byte,

@@ -124,10 +124,9 @@ class MidiFile:
         """Yield the messages of all tracks in playback order, with delta times in seconds."""
         if self.type == 2:
             raise TypeError("can't merge tracks in type 2 (asynchronous) file")
-        if self.smpte is None and not self.ticks_per_beat:
-            raise ZeroDivisionError('ticks_per_beat is 0: ticks cannot be converted to seconds')
         merged = list(merge_tracks(self.tracks))       # private copies, which the iterator retimes in place
-        return SecondsIterator(merged, self.ticks_per_beat or 1, self._seconds_per_tick(), DEFAULT_TEMPO)
+        ticks_per_beat = 0 if self.smpte is not None else self.ticks_per_beat
+        return SecondsIterator(merged, ticks_per_beat, self._seconds_per_tick(), DEFAULT_TEMPO)
 
     @property
     def length(self):

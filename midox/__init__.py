@@ -10,6 +10,7 @@
 Importing midox touches no device and loads no backend.
 """
 from . import ports, sockets
+from ._as_mido import install_as_mido
 from ._version import __version__
 from .messages import (
     MAX_PITCHWHEEL,
@@ -56,6 +57,7 @@ __all__ = [
     "__version__",
     "bpm2tempo",
     "format_as_string",
+    "install_as_mido",
     "merge_tracks",
     "parse",
     "parse_all",

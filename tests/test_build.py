@@ -10,9 +10,12 @@ import types
 import pytest
 
 import midox
+from package_layout import CORE_MODULES
 
-CORE_MODULES = ['midox._core._specs', 'midox._core._checks', 'midox._core._messages', 'midox._core._parser',
-                'midox._core._smf']
+
+def test_every_core_module_is_found():
+    assert CORE_MODULES == ['midox._core._checks', 'midox._core._messages', 'midox._core._meta',
+                            'midox._core._parser', 'midox._core._smf', 'midox._core._specs']
 
 
 @pytest.mark.parametrize('name', CORE_MODULES)

@@ -3,9 +3,9 @@ import pathlib
 import subprocess
 import sys
 
+from package_layout import CORE_MODULES
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-CORE_MODULES = ["midox._core._specs", "midox._core._checks", "midox._core._messages", "midox._core._parser",
-                "midox._core._smf"]
 
 
 def test_stubs_match_the_compiled_modules():

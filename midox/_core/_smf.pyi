@@ -21,8 +21,6 @@ def decode_smf(
     strict: bool = True,
     clip: bool = False,
     charset: str = "latin1",
-    build_meta: Callable[[int, bytes, int, str], BaseMessage],
-    unknown_meta: Callable[[int, tuple[int, ...], int], BaseMessage],
     track_class: Callable[[list[BaseMessage]], Any] = ...,
 ) -> tuple[int, int, list[Any], list[FileProblem]]: ...
 def encode_track(

@@ -7,7 +7,7 @@ records each problem instead. No length field makes either read past the buffer 
 the data can hold. encode_track() writes a track with running status. merge() is a k-way merge of tracks
 that are sorted by time, and SecondsIterator turns a merged track's ticks into seconds.
 
-Meta messages are built by callables that the caller passes in (midox.midifiles owns them); this module
+Meta messages are built by _meta (the built-in types in C, the others by their specs in Python); this module
 imports nothing from midox outside _core.
 """
 cimport cython
@@ -20,6 +20,7 @@ from libc.string cimport memcmp, memcpy
 from numbers import Integral
 
 from midox._core._messages cimport Message, check_wire, message_from_wire
+from midox._core._meta cimport build_meta_event, meta_with_time, unknown_meta_event
 from midox._core._specs cimport ENC_SYSEX, TYPE_BY_STATUS, TYPE_SPECS
 
 cdef enum:
@@ -72,9 +73,8 @@ cdef class _Decoder:
     cdef Py_ssize_t limit          # reads stop here: the buffer's end (strict) or the chunk's (tolerant)
     cdef bint strict
     cdef bint clip
-    cdef object charset
-    cdef object build_meta
-    cdef object unknown_meta
+    cdef str charset               # of text meta events
+    cdef bytes encoding            # the charset for the C API
     cdef object track_class
     cdef list problems
     cdef object track_index        # of the track being read, for messages and problems
@@ -205,21 +205,18 @@ cdef class _Decoder:
     cdef object meta_event(self, object delta):
         cdef int type_byte = self.byte()
         cdef Py_ssize_t length = self.length()
-        payload = self.data[self.pos:self.pos + length]
+        cdef const uint8_t *payload = self.buf + self.pos
         self.pos += length
-        if self.strict:
-            try:
-                return self.build_meta(type_byte, payload, delta, self.charset)
-            except Exception as error:
-                raise _with_place(error, self.track_index, self.event_start)
         try:
-            return self.build_meta(type_byte, payload, delta, self.charset)
+            return build_meta_event(type_byte, payload, length, delta, self.charset, self.encoding)
         except Exception as error:
+            if self.strict:
+                raise _with_place(error, self.track_index, self.event_start)
             self.problems.append(FileProblem(
                 self.track_index, self.event_start,
                 f'meta event 0x{type_byte:02x} has a bad payload ({type(error).__name__}: {error}); '
                 'kept as UnknownMetaMessage'))
-            return self.unknown_meta(type_byte, tuple(payload), delta)
+            return unknown_meta_event(type_byte, payload[:length], delta)
 
     cdef object read_track(self, Py_ssize_t start, int64_t chunk_size, Py_ssize_t limit):
         cdef list events = []
@@ -230,21 +227,23 @@ cdef class _Decoder:
 
 
 cdef object _with_place(object error, object track, Py_ssize_t offset):
-    """The same exception class with the place appended, when the class can be built from a message."""
+    """The same exception class with the place appended to its message; for a class that cannot be built from a
+    message (UnicodeDecodeError), the error itself with the place as a note (Python 3.11 and newer)."""
+    place = f'(track {track}, byte offset {offset})'
     try:
-        placed = type(error)(f'{error} (track {track}, byte offset {offset})')
+        placed = type(error)(f'{error} {place}')
     except Exception:
+        if hasattr(error, 'add_note'):
+            error.add_note(place)
         return error
     placed.__cause__ = error
     return placed
 
 
-def decode_smf(data, *, bint strict=True, bint clip=False, charset='latin1', build_meta, unknown_meta,
-               track_class=list):
+def decode_smf(data, *, bint strict=True, bint clip=False, str charset='latin1', track_class=list):
     """Decode a Standard MIDI File held in data (bytes).
 
-    :param build_meta: build_meta(type_byte, payload, delta, charset) returns a meta message.
-    :param unknown_meta: unknown_meta(type_byte, data, time) returns an UnknownMetaMessage (tolerant reading).
+    :param charset: the encoding of text meta events.
     :return: (format, division, tracks, problems); division is the header's 16-bit word (SMPTE if negative).
     """
     cdef _Decoder d = _Decoder()
@@ -254,8 +253,7 @@ def decode_smf(data, *, bint strict=True, bint clip=False, charset='latin1', bui
     d.strict = strict
     d.clip = clip
     d.charset = charset
-    d.build_meta = build_meta
-    d.unknown_meta = unknown_meta
+    d.encoding = charset.encode()
     d.track_class = track_class
     d.problems = []
     d.track_index = None
@@ -621,7 +619,7 @@ cdef object _with_time(object item, object time):
         clone = item._copy_as(type(item))
         clone._time = time
         return clone
-    return item.copy(time=time)
+    return meta_with_time(item, time)
 
 
 cdef list _merge_by_sort(list lists, make_end_of_track):

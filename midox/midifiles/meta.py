@@ -27,6 +27,9 @@ from contextvars import ContextVar
 from numbers import Integral, Real
 from typing import Any
 
+from midox._core import _meta
+from midox._core._meta import MAJOR_KEYS, MINOR_KEYS, SMPTE_MAX_HOURS, SMPTE_RATES, Layout
+
 from ..messages import BaseMessage, check_time
 
 DEFAULT_CHARSET = 'latin1'
@@ -47,16 +50,13 @@ def _reverse_table(table):
 
 
 # Keys by (sharps, mode): sharps -7..7 (negative for flats), mode 0 major, 1 minor.
-_MAJOR_KEYS = ['Cb', 'Gb', 'Db', 'Ab', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 'E', 'B', 'F#', 'C#']
-_MINOR_KEYS = ['Abm', 'Ebm', 'Bbm', 'Fm', 'Cm', 'Gm', 'Dm', 'Am', 'Em', 'Bm', 'F#m', 'C#m', 'G#m', 'D#m', 'A#m']
 _key_signature_decode = {(sharps, mode): names[sharps + 7]
-                         for mode, names in enumerate((_MAJOR_KEYS, _MINOR_KEYS)) for sharps in range(-7, 8)}
+                         for mode, names in enumerate((MAJOR_KEYS, MINOR_KEYS)) for sharps in range(-7, 8)}
 _key_signature_encode = _reverse_table(_key_signature_decode)
 
 # SMPTE frame rates by the two bits above the hours in an smpte_offset payload.
-_smpte_framerate_decode = {0: 24, 1: 25, 2: 29.97, 3: 30}
+_smpte_framerate_decode = dict(enumerate(SMPTE_RATES))
 _smpte_framerate_encode = _reverse_table(_smpte_framerate_decode)
-_SMPTE_MAX_HOURS = 0x1F    # hours take the low five bits of the first byte, the rate the two above
 
 # struct formats (pack, unpack) that reinterpret an integer's bits as another integer type (native sizes, as
 # mido: 'long' is the platform's C long).
@@ -343,7 +343,7 @@ class MetaSpec_smpte_offset(MetaSpec):
     def decode(self, message, data):
         # Assigned one by one, as mido: a bad rate (KeyError) is reported before a short payload (IndexError).
         message.frame_rate = _smpte_framerate_decode[data[0] >> 5]
-        message.hours = data[0] & _SMPTE_MAX_HOURS
+        message.hours = data[0] & SMPTE_MAX_HOURS
         message.minutes = data[1]
         message.seconds = data[2]
         message.frames = data[3]
@@ -362,7 +362,7 @@ class MetaSpec_smpte_offset(MetaSpec):
             rates = ', '.join(str(rate) for rate in _smpte_framerate_encode)
             raise ValueError(f'frame_rate must be one of {rates}')
         elif name == 'hours':
-            check_int(value, 0, _SMPTE_MAX_HOURS)
+            check_int(value, 0, SMPTE_MAX_HOURS)
         elif name in ('minutes', 'seconds'):
             check_int(value, 0, 59)
         elif name == 'frames':
@@ -474,17 +474,6 @@ for _klass in (MetaSpec_sequence_number, MetaSpec_text, MetaSpec_copyright, Meta
 del _klass
 
 
-# Built-in specs whose decode() can only produce valid values from any payload bytes (it may raise, as mido
-# does, but never sets a value that check() would refuse), so reading files can skip the checks. Not here:
-# smpte_offset (minutes, seconds, sub_frames), time_signature (mido's float test of the denominator) and
-# sequencer_specific (its check makes the tuple).
-_ALWAYS_VALID_DECODERS = frozenset([
-    MetaSpec_sequence_number, MetaSpec_text, MetaSpec_copyright, MetaSpec_track_name, MetaSpec_instrument_name,
-    MetaSpec_lyrics, MetaSpec_marker, MetaSpec_cue_marker, MetaSpec_device_name, MetaSpec_channel_prefix,
-    MetaSpec_midi_port, MetaSpec_end_of_track, MetaSpec_set_tempo, MetaSpec_key_signature,
-])
-
-
 def _checked_value(spec, name, value):
     try:
         checked = spec._checked
@@ -513,11 +502,17 @@ def build_meta_message(meta_type, data, delta=0, charset=DEFAULT_CHARSET):
 
     An unknown type byte gives an UnknownMetaMessage that keeps the payload and ``delta`` as its time.
     Decoding raises what mido raises (IndexError for a short payload, KeyError for a bad SMPTE rate,
-    KeySignatureError, ValueError for values out of range).
+    KeySignatureError, ValueError for values out of range). Reading a file builds the built-in types in C
+    instead (midox._core._meta), with the same results.
     """
     spec = _META_SPECS.get(meta_type)
     if spec is None:
         return UnknownMetaMessage(meta_type, _payload_list(data), time=delta)
+    return _decode_with_spec(spec, data, delta, charset)
+
+
+def _decode_with_spec(spec, data, delta, charset):
+    """Decode a payload with spec.decode(), each value it sets checked, as mido does."""
     if type(delta) is not int:
         check_time(delta)
     msg = MetaMessage.__new__(MetaMessage)      # MetaMessage(spec.type, time=delta), without its argument checks
@@ -525,17 +520,8 @@ def build_meta_message(meta_type, data, delta=0, charset=DEFAULT_CHARSET):
     attrs['type'] = spec.type
     attrs.update(zip(spec.attributes, spec.defaults))
     attrs['time'] = delta
-    if type(spec) in _ALWAYS_VALID_DECODERS:
-        decoded = _Decoded()
-        _with_charset(charset, spec.decode, decoded, data if type(data) is bytes else _payload_list(data))
-        attrs.update(vars(decoded))
-    else:
-        _with_charset(charset, spec.decode, msg, _payload_list(data))
+    _with_charset(charset, spec.decode, msg, _payload_list(data))
     return msg
-
-
-class _Decoded:
-    """Takes the values a built-in spec decodes, unchecked: see _ALWAYS_VALID_DECODERS."""
 
 
 def meta_payload(msg, charset=DEFAULT_CHARSET):
@@ -710,6 +696,19 @@ class UnknownMetaMessage(MetaMessage):
     def bytes(self):
         """Return the whole meta event as a list of ints: FF, type byte, length, data."""
         return [0xFF, self.type_byte, *encode_variable_int(len(self.data)), *self.data]
+
+
+# Reading files builds messages of these spec classes in C, from the layout of their payload (exactly these
+# classes: a subclass may decode otherwise, so its own decode() runs).
+_meta.configure(MetaMessage, UnknownMetaMessage, _META_SPECS, {
+    MetaSpec_sequence_number: Layout.SEQUENCE_NUMBER, MetaSpec_text: Layout.TEXT, MetaSpec_copyright: Layout.TEXT,
+    MetaSpec_track_name: Layout.TEXT, MetaSpec_instrument_name: Layout.TEXT, MetaSpec_lyrics: Layout.TEXT,
+    MetaSpec_marker: Layout.TEXT, MetaSpec_cue_marker: Layout.TEXT, MetaSpec_device_name: Layout.TEXT,
+    MetaSpec_channel_prefix: Layout.CHANNEL, MetaSpec_midi_port: Layout.PORT, MetaSpec_end_of_track: Layout.NO_VALUES,
+    MetaSpec_set_tempo: Layout.TEMPO, MetaSpec_smpte_offset: Layout.SMPTE,
+    MetaSpec_time_signature: Layout.TIME_SIGNATURE, MetaSpec_key_signature: Layout.KEY_SIGNATURE,
+    MetaSpec_sequencer_specific: Layout.DATA,
+}, _decode_with_spec)
 
 
 __all__ = [

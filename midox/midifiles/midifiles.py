@@ -9,7 +9,7 @@ import warnings
 
 from midox._core._smf import FileProblem, SecondsIterator, decode_smf, encode_track
 
-from .meta import UnknownMetaMessage, build_meta_message, meta_payload
+from .meta import UnknownMetaMessage, meta_payload
 from .tracks import MidiTrack, merge_tracks
 from .units import tick2second
 
@@ -75,8 +75,7 @@ class MidiFile:
 
     def _load(self, data):
         fmt, division, tracks, problems = decode_smf(
-            data, strict=self.errors == 'strict', clip=self.clip, charset=self.charset,
-            build_meta=build_meta_message, unknown_meta=UnknownMetaMessage, track_class=MidiTrack)
+            data, strict=self.errors == 'strict', clip=self.clip, charset=self.charset, track_class=MidiTrack)
         self.type = fmt
         if division < 0 and division >> 8 in SMPTE_RATES:
             self.smpte = (SMPTE_RATES[division >> 8], division & 0xFF)

@@ -1,0 +1,162 @@
+"""Meta events of MIDI files, built in C: the payload layouts of the built-in meta types.
+
+midox.midifiles.meta defines the meta message classes and the spec registry, which users see and extend, and
+hands them to configure() when it is imported. Reading a file then builds each meta message of a built-in type
+here, straight from its payload bytes: one dict and one object, no Python-level call. The spec classes stay
+the definition: configure() maps each built-in spec class to the layout of its payload, and only a spec whose
+class is exactly that class is decoded here. A custom spec, a subclass of a built-in one (musicpy registers
+such) and any payload that the spec would refuse (too short, an unknown key, a minute above 59...) are decoded
+by the spec in Python, which gives mido's result or raises mido's error; an unknown type byte gives an
+UnknownMetaMessage.
+
+This module also holds the tables of those layouts (key names, SMPTE frame rates), which midox.midifiles.meta
+uses too. It imports nothing from midox.
+"""
+from cpython.dict cimport PyDict_GetItem
+from cpython.object cimport PyObject, PyTypeObject
+from cpython.unicode cimport PyUnicode_Decode
+from libc.stdint cimport uint8_t
+
+cdef extern from "Python.h":
+    object PyObject_GenericGetDict(object o, void *context)
+    int PyObject_GenericSetDict(object o, object value, void *context) except -1
+
+# Key signatures by (sharps, mode): sharps -7..7 (negative for flats), mode 0 major, 1 minor.
+MAJOR_KEYS = ('Cb', 'Gb', 'Db', 'Ab', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 'E', 'B', 'F#', 'C#')
+MINOR_KEYS = ('Abm', 'Ebm', 'Bbm', 'Fm', 'Cm', 'Gm', 'Dm', 'Am', 'Em', 'Bm', 'F#m', 'C#m', 'G#m', 'D#m', 'A#m')
+# SMPTE frame rates by the two bits above the hours in an smpte_offset payload.
+SMPTE_RATES = (24, 25, 29.97, 30)
+SMPTE_MAX_HOURS = 0x1F      # hours take the low five bits of the first byte, the rate the two above
+
+# mido checks a time signature's denominator with a float logarithm, which is exact for these powers of two;
+# a larger one is left to the spec.
+cdef int MAX_EXACT_POWER = 28
+
+
+cpdef enum Layout:
+    PYTHON = 0          # decoded by the spec, in Python
+    SEQUENCE_NUMBER     # 2 bytes, big-endian; an empty payload reads as 0
+    TEXT                # the whole payload, as text in the file's charset
+    CHANNEL             # 1 byte
+    PORT                # 1 byte; an empty payload reads as 0
+    NO_VALUES           # end_of_track
+    TEMPO               # 3 bytes, big-endian
+    SMPTE               # rate (2 bits) and hours (5 bits), minutes, seconds, frames, sub frames
+    TIME_SIGNATURE      # numerator, denominator as a power of 2, clocks per click, 32nd notes per beat
+    KEY_SIGNATURE       # sharps (signed byte), mode
+    DATA                # the payload as a tuple of ints (sequencer_specific)
+
+
+# How many attributes each layout sets, in the spec's order (a spec with another count is decoded in Python).
+cdef int[11] N_VALUES = [0, 1, 1, 1, 1, 0, 1, 6, 4, 1, 1]
+
+cdef object MESSAGE_CLASS = None        # MetaMessage
+cdef object UNKNOWN_CLASS = None        # UnknownMetaMessage
+cdef dict REGISTRY = None               # spec by type byte (and by name): meta._META_SPECS
+cdef dict LAYOUTS = None                # built-in spec class -> Layout
+cdef object DECODE_WITH_SPEC = None     # decode_with_spec(spec, payload, delta, charset), in Python
+# Per type byte, what the registry held when it was last looked at: (spec, layout, type name, attribute names).
+cdef list SEEN = [None] * 256
+cdef tuple EMPTY_TUPLE = ()
+cdef tuple KEY_NAMES = (MAJOR_KEYS, MINOR_KEYS)
+
+
+def configure(message_class, unknown_class, dict registry, dict layouts, decode_with_spec):
+    """Called once by midox.midifiles.meta: the meta message classes, the spec registry (looked up for every
+    event, so that add_meta_spec() takes effect at once), the layout of each built-in spec class, and the
+    decoding through a spec in Python, for everything else."""
+    global MESSAGE_CLASS, UNKNOWN_CLASS, REGISTRY, LAYOUTS, DECODE_WITH_SPEC
+    MESSAGE_CLASS, UNKNOWN_CLASS, REGISTRY, LAYOUTS, DECODE_WITH_SPEC = (
+        message_class, unknown_class, registry, layouts, decode_with_spec)
+    SEEN[:] = [None] * 256
+
+
+cdef tuple _spec_entry(int type_byte, object spec):
+    """What SEEN holds for a spec: its layout (PYTHON unless its class is exactly a built-in spec class whose
+    attributes the layout sets), its type name and attribute names."""
+    layout = LAYOUTS.get(type(spec), PYTHON)
+    names = tuple(spec.attributes)
+    if len(names) != N_VALUES[<int>layout]:
+        layout = PYTHON
+    return (spec, layout, spec.type, names)
+
+
+cdef object _new_message(object cls, dict attrs):
+    """An instance of a meta message class with attrs as its __dict__, made as cls.__new__(cls) makes it."""
+    msg = (<PyTypeObject *>cls).tp_new(<type>cls, <PyObject *>EMPTY_TUPLE, NULL)
+    PyObject_GenericSetDict(msg, attrs, NULL)
+    return msg
+
+
+cdef object build_meta_event(int type_byte, const uint8_t *payload, Py_ssize_t n, object delta, str charset,
+                             const char *encoding):
+    cdef PyObject *found = PyDict_GetItem(REGISTRY, type_byte)
+    cdef tuple entry = <tuple>SEEN[type_byte]
+    cdef int layout, sharps, i
+    cdef tuple values
+    if found == NULL:
+        return UNKNOWN_CLASS(type_byte, payload[:n], time=delta)
+    if entry is None or <PyObject *>entry[0] != found:
+        entry = _spec_entry(type_byte, <object>found)
+        SEEN[type_byte] = entry
+    layout = entry[1]
+    values = None
+    if layout == SEQUENCE_NUMBER:
+        if n == 0:
+            values = (0,)
+        elif n >= 2:
+            values = (payload[0] << 8 | payload[1],)
+    elif layout == TEXT:
+        try:
+            values = (PyUnicode_Decode(<const char *>payload, n, encoding, NULL),)
+        except Exception:
+            pass                # the spec raises the decoding error
+    elif layout == CHANNEL:
+        if n >= 1:
+            values = (payload[0],)
+    elif layout == PORT:
+        values = (payload[0] if n >= 1 else 0,)
+    elif layout == NO_VALUES:
+        values = EMPTY_TUPLE
+    elif layout == TEMPO:
+        if n >= 3:
+            values = (payload[0] << 16 | payload[1] << 8 | payload[2],)
+    elif layout == SMPTE:
+        if n >= 5 and payload[0] >> 5 < 4 and payload[1] <= 59 and payload[2] <= 59 and payload[4] <= 99:
+            values = (SMPTE_RATES[payload[0] >> 5], payload[0] & SMPTE_MAX_HOURS, payload[1], payload[2],
+                      payload[3], payload[4])
+    elif layout == TIME_SIGNATURE:
+        if n >= 4 and payload[1] <= MAX_EXACT_POWER:
+            values = (payload[0], 1 << payload[1], payload[2], payload[3])
+    elif layout == KEY_SIGNATURE:
+        if n >= 2 and payload[1] <= 1:
+            sharps = <int>payload[0] - 256 if payload[0] >= 128 else payload[0]
+            if -7 <= sharps <= 7:
+                values = (KEY_NAMES[payload[1]][sharps + 7],)
+    elif layout == DATA:
+        values = tuple(payload[:n])
+        values = (values,)
+    if values is None:          # not a layout of ours, or a payload the spec refuses or reads otherwise
+        return DECODE_WITH_SPEC(<object>found, payload[:n], delta, charset)
+    attrs = {'type': entry[2]}
+    names = <tuple>entry[3]
+    for i in range(len(values)):
+        attrs[names[i]] = values[i]
+    attrs['time'] = delta
+    return _new_message(MESSAGE_CLASS, attrs)
+
+
+cdef object unknown_meta_event(int type_byte, object data, object delta):
+    return UNKNOWN_CLASS(type_byte, data, time=delta)
+
+
+cdef object meta_with_time(object msg, object time):
+    """A copy of a meta message with another time. Messages of the two meta classes are copied in C without
+    checks (the time comes from adding or subtracting delta times, which are valid); others through copy()."""
+    cdef type cls = type(msg)
+    if cls is MESSAGE_CLASS or cls is UNKNOWN_CLASS:
+        attrs = dict(<dict>PyObject_GenericGetDict(msg, NULL))
+        attrs['time'] = time
+        return _new_message(cls, attrs)
+    return msg.copy(time=time)
+

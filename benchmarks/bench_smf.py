@@ -146,6 +146,25 @@ def lengths(files):
     return [mid.length for mid in files]
 
 
+def without_meta(mid):
+    """The bytes of mid saved by midox without its meta messages (each one's delta time goes to the next
+    message; end_of_track is written anyway)."""
+    stripped = midox.MidiFile(type=mid.type, ticks_per_beat=mid.ticks_per_beat, smpte=mid.smpte)
+    for track in mid.tracks:
+        kept, carry = midox.MidiTrack(), 0
+        for msg in track:
+            if msg.is_meta:
+                carry += msg.time
+            else:
+                kept.append(msg.copy(time=msg.time + carry))
+                carry = 0
+        kept.append(midox.MetaMessage("end_of_track", time=carry))
+        stripped.tracks.append(kept)
+    buffer = io.BytesIO()
+    stripped.save(file=buffer)
+    return buffer.getvalue()
+
+
 def forget_merged(files):
     """Drop mido's cached merged track (as if each file were freshly loaded). midox caches nothing."""
     for mid in files:
@@ -459,7 +478,20 @@ def main(argv=None):
                            length_runs, mido_ns=[mido_length_ns], prepare_mido=lambda: forget_merged(sync_mido))
     total_seconds = sum(mido_lengths)
 
-    # 5. memory of loading the largest file and keeping it.
+    # 5. the share of meta events in load time: the corpus as midox saves it, loaded with and without its meta
+    # messages (both written by the same encoder, so they differ only in the meta events).
+    with_meta = save_all(midox_files)
+    stripped = [without_meta(mid) for mid in midox_files]
+    meta_count = sum(msg.is_meta for mid in midox_files for track in mid.tracks for msg in track)
+    full_times = compare(calls((load_all, (with_meta, mido.MidiFile)), (load_all, (with_meta, midox.MidiFile))),
+                         min_loop_ns, repeats, length_runs)
+    stripped_times = compare(calls((load_all, (stripped, mido.MidiFile)), (load_all, (stripped, midox.MidiFile))),
+                             min_loop_ns, repeats, length_runs)
+    meta_share = {name: max(0.0, 1 - stripped_times[name] / full_times[name]) for name in ("mido", "midox")}
+    meta_each_ns = {name: (full_times[name] - stripped_times[name]) / meta_count for name in ("mido", "midox")}
+    del with_meta, stripped
+
+    # 6. memory of loading the largest file and keeping it.
     del largest_mido, largest_midox
     memory = {name: load_memory(cls, largest_data) for name, cls in (("mido", mido.MidiFile),
                                                                        ("midox", midox.MidiFile))}
@@ -501,6 +533,10 @@ def main(argv=None):
           "freshly loaded file. again: mido reuses its cache; midox merges on every iteration.")
     print("memory: tracemalloc, after gc.collect(); peak during MidiFile(file=...) and bytes still held "
           "once it returns.")
+    print(f"meta events: {meta_count:,} of the {message_count:,} messages ({meta_count / message_count:.1%}); "
+          f"their share of corpus load time (the corpus saved with and without them, both loaded): "
+          f"mido {meta_share['mido']:.1%} ({meta_each_ns['mido'] / 1e3:.2f} us each), "
+          f"midox {meta_share['midox']:.1%} ({meta_each_ns['midox'] / 1e3:.2f} us each).")
     if symusic is not None:
         print("symusic: Score.from_midi(bytes) and score.dumps_midi(); it parses into notes, controls and "
               "tempos (note level), not messages: not the same work, shown for context only.")
@@ -517,6 +553,7 @@ def main(argv=None):
                       rejected_by_mido=dict(rejected), midox_also_rejects=midox_also_rejects,
                       largest_file=largest_name, corpus_megabytes=corpus_mb, corpus_messages=message_count,
                       checked_track_messages=checked_load, checked_iterated_messages=checked_iteration,
+                      meta_messages=meta_count, meta_share_of_load=meta_share, meta_load_ns_each=meta_each_ns,
                       load_average_at_end=load_average(), elapsed_s=round(elapsed, 2), notes=notes, rows=rows)
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump(report, out, indent=2)

@@ -8,8 +8,9 @@ already validated; the parser and the file decoder use it. This module imports n
 Extra attributes: mido's clients add names to a type's ``SPEC_BY_TYPE[type]['attribute_names']`` and a check
 to ``checks._CHECKS`` (miditoolkit gives note_on messages an ``end``). A message given such a name keeps it,
 with its value, in an _Extended object in the field that otherwise holds the sysex data, so that messages
-without extras cost nothing more. Extras are attributes, part of vars(), dict(), ==, copies and pickles, and
-not of bytes(), str() or repr(), as in mido.
+without extras cost nothing more. Extras are attributes (read through a descriptor that the first message
+given the name adds to Message), part of vars(), dict(), ==, copies and pickles, and not of bytes(), str() or
+repr(), as in mido.
 """
 cimport cython
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
@@ -34,7 +35,7 @@ cdef extern from "Python.h":
     PyObject *PyType_GenericAlloc(PyTypeObject *cls, Py_ssize_t n_items)
     void PyType_Modified(PyTypeObject *cls)
     ctypedef struct _TypeWithDict "PyTypeObject":
-        PyObject *tp_dict        # a heap type's attributes (Cython's PyTypeObject leaves it out)
+        PyObject *tp_dict        # the type's attributes (Cython's PyTypeObject leaves it out)
 
 cdef int PITCH_OFFSET = 8192     # pitchwheel travels as an unsigned 14-bit number, 8192 meaning centre
 
@@ -71,6 +72,37 @@ cdef class _Extended:
         if not isinstance(other, _Extended):
             return NotImplemented
         return self.data == (<_Extended>other).data and self.extra == (<_Extended>other).extra
+
+
+@cython.final
+cdef class _ExtraAttribute:
+    """Message's descriptor for an extra attribute name: the message's value, AttributeError if it has none.
+
+    Put on the class the first time a message gets the name (a __getattr__ would do without, but it would
+    make every method call on every message slower: CPython only caches method lookups on types that keep
+    the generic attribute lookup)."""
+    cdef str name
+
+    def __get__(self, msg, owner):
+        if msg is None:
+            return self
+        extra = (<Message>msg)._extra()
+        if extra is not None and self.name in extra:
+            return extra[self.name]
+        raise AttributeError(f"'{type(msg).__name__}' object has no attribute '{self.name}'")
+
+
+cdef int _add_extra_attribute(str name) except -1:
+    """Make extra attributes of this name readable on messages (see _ExtraAttribute)."""
+    cdef _ExtraAttribute descriptor
+    attributes = <dict>(<_TypeWithDict *>Message).tp_dict
+    if name in attributes or hasattr(Message, name):
+        return 0        # a name Message has already (a value or a method): vars() shows the extra
+    descriptor = _ExtraAttribute.__new__(_ExtraAttribute)
+    descriptor.name = name
+    attributes[name] = descriptor
+    PyType_Modified(<PyTypeObject *>Message)
+    return 0
 
 cdef object MISSING = object()      # a value that was not given
 
@@ -222,6 +254,8 @@ cdef class Message(BaseMessage):
             extended.data = self._data
             extended.extra = {}
             self._data = extended
+        if name not in (<_Extended>self._data).extra:
+            _add_extra_attribute(name)
         (<_Extended>self._data).extra[name] = value
         return 0
 
@@ -264,8 +298,11 @@ cdef class Message(BaseMessage):
 
     cdef object _get(self, int attr):
         cdef int slot = SLOT[self._type][attr]
-        if slot < 0:
-            return self.__getattr__(ATTR_NAMES[attr])
+        if slot < 0:        # an extra attribute of a name that other types have as a value
+            extra = self._extra()
+            if extra is None or ATTR_NAMES[attr] not in extra:
+                raise AttributeError(f"'{type(self).__name__}' object has no attribute '{ATTR_NAMES[attr]}'")
+            return extra[ATTR_NAMES[attr]]
         if slot == DATA_SLOT:
             return self._sysex()
         return self._v[slot]
@@ -281,13 +318,6 @@ cdef class Message(BaseMessage):
         if type(self._data) is _Extended:
             return (<_Extended>self._data).extra
         return None
-
-    def __getattr__(self, name):
-        # Only reached when no property has the name: an extra attribute, or none.
-        extra = self._extra()
-        if extra is not None and name in extra:
-            return extra[name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     @property
     def type(self):

@@ -93,55 +93,49 @@ cdef object build_meta_event(int type_byte, const uint8_t *payload, Py_ssize_t n
     cdef PyObject *found = PyDict_GetItem(REGISTRY, type_byte)
     cdef tuple entry = <tuple>SEEN[type_byte]
     cdef int layout, sharps, i
-    cdef tuple values
     if found == NULL:
         return UNKNOWN_CLASS(type_byte, payload[:n], time=delta)
     if entry is None or <PyObject *>entry[0] != found:
         entry = _spec_entry(type_byte, <object>found)
         SEEN[type_byte] = entry
     layout = entry[1]
-    values = None
+    names = <tuple>entry[3]
+    attrs = {'type': entry[2]}      # type, the values in the spec's order, time: the order mido's have
     if layout == SEQUENCE_NUMBER:
-        if n == 0:
-            values = (0,)
-        elif n >= 2:
-            values = (payload[0] << 8 | payload[1],)
+        if n == 1:
+            return DECODE_WITH_SPEC(<object>found, payload[:n], delta, charset)
+        attrs[names[0]] = payload[0] << 8 | payload[1] if n else 0
     elif layout == TEXT:
         try:
-            values = (PyUnicode_Decode(<const char *>payload, n, encoding, NULL),)
-        except Exception:
-            pass                # the spec raises the decoding error
-    elif layout == CHANNEL:
-        if n >= 1:
-            values = (payload[0],)
+            attrs[names[0]] = PyUnicode_Decode(<const char *>payload, n, encoding, NULL)
+        except Exception:           # the spec raises the decoding error
+            return DECODE_WITH_SPEC(<object>found, payload[:n], delta, charset)
+    elif layout == CHANNEL and n >= 1:
+        attrs[names[0]] = payload[0]
     elif layout == PORT:
-        values = (payload[0] if n >= 1 else 0,)
+        attrs[names[0]] = payload[0] if n else 0
     elif layout == NO_VALUES:
-        values = EMPTY_TUPLE
-    elif layout == TEMPO:
-        if n >= 3:
-            values = (payload[0] << 16 | payload[1] << 8 | payload[2],)
-    elif layout == SMPTE:
-        if n >= 5 and payload[0] >> 5 < 4 and payload[1] <= 59 and payload[2] <= 59 and payload[4] <= 99:
-            values = (SMPTE_RATES[payload[0] >> 5], payload[0] & SMPTE_MAX_HOURS, payload[1], payload[2],
-                      payload[3], payload[4])
-    elif layout == TIME_SIGNATURE:
-        if n >= 4 and payload[1] <= MAX_EXACT_POWER:
-            values = (payload[0], 1 << payload[1], payload[2], payload[3])
-    elif layout == KEY_SIGNATURE:
-        if n >= 2 and payload[1] <= 1:
-            sharps = <int>payload[0] - 256 if payload[0] >= 128 else payload[0]
-            if -7 <= sharps <= 7:
-                values = (KEY_NAMES[payload[1]][sharps + 7],)
+        pass
+    elif layout == TEMPO and n >= 3:
+        attrs[names[0]] = payload[0] << 16 | payload[1] << 8 | payload[2]
+    elif (layout == SMPTE and n >= 5 and payload[0] >> 5 < 4 and payload[1] <= 59 and payload[2] <= 59
+            and payload[4] <= 99):
+        attrs[names[0]] = SMPTE_RATES[payload[0] >> 5]
+        attrs[names[1]] = payload[0] & SMPTE_MAX_HOURS
+        for i in range(2, 6):
+            attrs[names[i]] = payload[i - 1]
+    elif layout == TIME_SIGNATURE and n >= 4 and payload[1] <= MAX_EXACT_POWER:
+        attrs[names[0]] = payload[0]
+        attrs[names[1]] = 1 << payload[1]
+        attrs[names[2]] = payload[2]
+        attrs[names[3]] = payload[3]
+    elif layout == KEY_SIGNATURE and n >= 2 and payload[1] <= 1 and (payload[0] <= 7 or payload[0] >= 256 - 7):
+        sharps = <int>payload[0] - 256 if payload[0] >= 128 else payload[0]
+        attrs[names[0]] = KEY_NAMES[payload[1]][sharps + 7]
     elif layout == DATA:
-        values = tuple(payload[:n])
-        values = (values,)
-    if values is None:          # not a layout of ours, or a payload the spec refuses or reads otherwise
+        attrs[names[0]] = tuple(payload[:n])
+    else:       # not a layout of ours, or a payload the spec refuses or reads otherwise
         return DECODE_WITH_SPEC(<object>found, payload[:n], delta, charset)
-    attrs = {'type': entry[2]}
-    names = <tuple>entry[3]
-    for i in range(len(values)):
-        attrs[names[i]] = values[i]
     attrs['time'] = delta
     return _new_message(MESSAGE_CLASS, attrs)
 

@@ -27,4 +27,5 @@ def configure(
     registry: dict[Any, Any],
     layouts: dict[type, Layout],
     decode_with_spec: Callable[[Any, bytes, float, str], Any],
+    encode_with_spec: Callable[[Any, str], tuple[int, bytes]],
 ) -> None: ...

@@ -1,4 +1,4 @@
-"""Meta events of MIDI files, built in C: the payload layouts of the built-in meta types.
+"""Meta events of MIDI files in C: the payload layouts of the built-in meta types, decoded and encoded.
 
 midox.midifiles.meta defines the meta message classes and the spec registry, which users see and extend, and
 hands them to configure() when it is imported. Reading a file then builds each meta message of a built-in type
@@ -7,15 +7,18 @@ the definition: configure() maps each built-in spec class to the layout of its p
 class is exactly that class is decoded here. A custom spec, a subclass of a built-in one (musicpy registers
 such) and any payload that the spec would refuse (too short, an unknown key, a minute above 59...) are decoded
 by the spec in Python, which gives mido's result or raises mido's error; an unknown type byte gives an
-UnknownMetaMessage.
+UnknownMetaMessage. Saving is the same in reverse: the payload of a MetaMessage of a built-in spec is encoded
+here, and anything else (or a value the layout cannot hold) by the spec's encode() in Python.
 
 This module also holds the tables of those layouts (key names, SMPTE frame rates), which midox.midifiles.meta
 uses too. It imports nothing from midox.
 """
 from cpython.dict cimport PyDict_GetItem
 from cpython.object cimport PyObject, PyTypeObject
-from cpython.unicode cimport PyUnicode_Decode
+from cpython.long cimport PyLong_AsLongAndOverflow, PyLong_CheckExact
+from cpython.unicode cimport PyUnicode_AsEncodedString, PyUnicode_Decode
 from libc.stdint cimport uint8_t
+from libc.string cimport memset
 
 cdef extern from "Python.h":
     object PyObject_GenericGetDict(object o, void *context)
@@ -27,6 +30,10 @@ MINOR_KEYS = ('Abm', 'Ebm', 'Bbm', 'Fm', 'Cm', 'Gm', 'Dm', 'Am', 'Em', 'Bm', 'F#
 # SMPTE frame rates by the two bits above the hours in an smpte_offset payload.
 SMPTE_RATES = (24, 25, 29.97, 30)
 SMPTE_MAX_HOURS = 0x1F      # hours take the low five bits of the first byte, the rate the two above
+cdef dict SMPTE_CODES = {rate: code for code, rate in enumerate(SMPTE_RATES)}
+cdef dict KEY_CODES = {name: (sharps & 0xFF, mode)
+                       for mode, names in enumerate((MAJOR_KEYS, MINOR_KEYS))
+                       for sharps, name in zip(range(-7, 8), names)}
 
 # mido checks a time signature's denominator with a float logarithm, which is exact for these powers of two;
 # a larger one is left to the spec.
@@ -55,23 +62,24 @@ cdef object UNKNOWN_CLASS = None        # UnknownMetaMessage
 cdef dict REGISTRY = None               # spec by type byte (and by name): meta._META_SPECS
 cdef dict LAYOUTS = None                # built-in spec class -> Layout
 cdef object DECODE_WITH_SPEC = None     # decode_with_spec(spec, payload, delta, charset), in Python
+cdef object ENCODE_WITH_SPEC = None     # encode_with_spec(msg, charset) -> (type byte, payload), in Python
 # Per type byte, what the registry held when it was last looked at: (spec, layout, type name, attribute names).
 cdef list SEEN = [None] * 256
 cdef tuple EMPTY_TUPLE = ()
 cdef tuple KEY_NAMES = (MAJOR_KEYS, MINOR_KEYS)
 
 
-def configure(message_class, unknown_class, dict registry, dict layouts, decode_with_spec):
+def configure(message_class, unknown_class, dict registry, dict layouts, decode_with_spec, encode_with_spec):
     """Called once by midox.midifiles.meta: the meta message classes, the spec registry (looked up for every
     event, so that add_meta_spec() takes effect at once), the layout of each built-in spec class, and the
-    decoding through a spec in Python, for everything else."""
-    global MESSAGE_CLASS, UNKNOWN_CLASS, REGISTRY, LAYOUTS, DECODE_WITH_SPEC
-    MESSAGE_CLASS, UNKNOWN_CLASS, REGISTRY, LAYOUTS, DECODE_WITH_SPEC = (
-        message_class, unknown_class, registry, layouts, decode_with_spec)
+    decoding and encoding through a spec in Python, for everything else."""
+    global MESSAGE_CLASS, UNKNOWN_CLASS, REGISTRY, LAYOUTS, DECODE_WITH_SPEC, ENCODE_WITH_SPEC
+    MESSAGE_CLASS, UNKNOWN_CLASS, REGISTRY, LAYOUTS, DECODE_WITH_SPEC, ENCODE_WITH_SPEC = (
+        message_class, unknown_class, registry, layouts, decode_with_spec, encode_with_spec)
     SEEN[:] = [None] * 256
 
 
-cdef tuple _spec_entry(int type_byte, object spec):
+cdef tuple _spec_entry(object spec):
     """What SEEN holds for a spec: its layout (PYTHON unless its class is exactly a built-in spec class whose
     attributes the layout sets), its type name and attribute names."""
     layout = LAYOUTS.get(type(spec), PYTHON)
@@ -88,16 +96,23 @@ cdef object _new_message(object cls, dict attrs):
     return msg
 
 
+cdef tuple _entry(int type_byte, PyObject *spec):
+    """SEEN's entry for the spec the registry holds for type_byte."""
+    cdef tuple entry = <tuple>SEEN[type_byte]
+    if entry is None or <PyObject *>entry[0] != spec:
+        entry = _spec_entry(<object>spec)
+        SEEN[type_byte] = entry
+    return entry
+
+
 cdef object build_meta_event(int type_byte, const uint8_t *payload, Py_ssize_t n, object delta, str charset,
                              const char *encoding):
     cdef PyObject *found = PyDict_GetItem(REGISTRY, type_byte)
-    cdef tuple entry = <tuple>SEEN[type_byte]
+    cdef tuple entry
     cdef int layout, sharps, i
     if found == NULL:
         return UNKNOWN_CLASS(type_byte, payload[:n], time=delta)
-    if entry is None or <PyObject *>entry[0] != found:
-        entry = _spec_entry(type_byte, <object>found)
-        SEEN[type_byte] = entry
+    entry = _entry(type_byte, found)
     layout = entry[1]
     names = <tuple>entry[3]
     attrs = {'type': entry[2]}      # type, the values in the spec's order, time: the order mido's have
@@ -138,6 +153,119 @@ cdef object build_meta_event(int type_byte, const uint8_t *payload, Py_ssize_t n
         return DECODE_WITH_SPEC(<object>found, payload[:n], delta, charset)
     attrs['time'] = delta
     return _new_message(MESSAGE_CLASS, attrs)
+
+
+cdef long _byte_value(object value, long high=255):
+    """value if it is an int from 0 to high, else -1."""
+    cdef int overflow = 0
+    cdef long number
+    if not PyLong_CheckExact(value):
+        return -1
+    number = PyLong_AsLongAndOverflow(value, &overflow)
+    return number if overflow == 0 and 0 <= number <= high else -1
+
+
+cdef object _payload(int layout, tuple names, dict attrs, const char *encoding):
+    """The payload of a meta message of a built-in layout, as bytes; None if a value is not what the layout
+    holds (then the spec's encode() decides, and raises what it raises)."""
+    cdef unsigned char out[6]
+    cdef long value
+    cdef int i
+    cdef Py_ssize_t n = 0
+    memset(out, 0, sizeof(out))
+    if layout == TEXT:
+        text = attrs.get(names[0])
+        if type(text) is not str:
+            return None
+        try:
+            return PyUnicode_AsEncodedString(text, encoding, NULL)
+        except Exception:
+            return None
+    elif layout == DATA:
+        data = attrs.get(names[0])
+        try:
+            return bytes(data) if type(data) is tuple or type(data) is list else None
+        except Exception:
+            return None
+    elif layout == SEQUENCE_NUMBER:
+        value = _byte_value(attrs.get(names[0]), 0xFFFF)
+        if value < 0:
+            return None
+        out[0], out[1], n = value >> 8, value & 0xFF, 2
+    elif layout == CHANNEL or layout == PORT:
+        value = _byte_value(attrs.get(names[0]))
+        if value < 0:
+            return None
+        out[0], n = value, 1
+    elif layout == NO_VALUES:
+        n = 0
+    elif layout == TEMPO:
+        value = _byte_value(attrs.get(names[0]), 0xFFFFFF)
+        if value < 0:
+            return None
+        out[0], out[1], out[2], n = value >> 16, (value >> 8) & 0xFF, value & 0xFF, 3
+    elif layout == SMPTE:
+        rate = SMPTE_CODES.get(attrs.get(names[0]))
+        value = _byte_value(attrs.get(names[1]), SMPTE_MAX_HOURS)
+        if rate is None or value < 0:
+            return None
+        out[0] = <int>rate << 5 | value
+        for i in range(2, 6):
+            value = _byte_value(attrs.get(names[i]))
+            if value < 0:
+                return None
+            out[i - 1] = value
+        n = 5
+    elif layout == TIME_SIGNATURE:
+        value = _byte_value(attrs.get(names[1]), 1 << MAX_EXACT_POWER)
+        if value <= 0 or value & (value - 1):
+            return None         # not a power of 2 whose logarithm mido's float formula takes exactly
+        out[1] = 0
+        while value > 1:
+            value >>= 1
+            out[1] += 1
+        for i in (0, 2, 3):
+            value = _byte_value(attrs.get(names[i]))
+            if value < 0:
+                return None
+            out[i] = value
+        n = 4
+    elif layout == KEY_SIGNATURE:
+        code = KEY_CODES.get(attrs.get(names[0])) if type(attrs.get(names[0])) is str else None
+        if code is None:
+            return None
+        out[0], out[1], n = (<tuple>code)[0], (<tuple>code)[1], 2
+    else:
+        return None
+    return out[:n]
+
+
+cdef tuple encode_meta_event(object msg, str charset, const char *encoding):
+    cdef type cls = type(msg)
+    cdef PyObject *found
+    cdef tuple entry
+    cdef long type_byte
+    # The two classes' own messages (a subclass may encode otherwise); the values are read from the dict.
+    if cls is MESSAGE_CLASS:
+        attrs = <dict>PyObject_GenericGetDict(msg, NULL)
+        found = PyDict_GetItem(REGISTRY, attrs.get('type'))
+        if found != NULL:
+            type_byte = _byte_value(getattr(<object>found, 'type_byte', None))
+            if type_byte >= 0:
+                entry = _entry(type_byte, found)
+                payload = _payload(entry[1], entry[3], attrs, encoding)
+                if payload is not None:
+                    return type_byte, payload
+    elif cls is UNKNOWN_CLASS:
+        attrs = <dict>PyObject_GenericGetDict(msg, NULL)
+        type_byte = _byte_value(attrs.get('type_byte'))
+        data = attrs.get('data')
+        if type_byte >= 0 and type(data) is tuple:
+            try:
+                return type_byte, bytes(data)
+            except Exception:
+                pass
+    return ENCODE_WITH_SPEC(msg, charset)
 
 
 cdef object unknown_meta_event(int type_byte, object data, object delta):

@@ -26,7 +26,7 @@ def decode_smf(
 def encode_track(
     track: Iterable[BaseMessage],
     *,
-    meta_event: Callable[[BaseMessage], tuple[int, bytes]],
+    charset: str = "latin1",
 ) -> bytes: ...
 def merge(
     tracks: Iterable[Iterable[BaseMessage]],

@@ -20,7 +20,7 @@ from libc.string cimport memcmp, memcpy
 from numbers import Integral
 
 from midox._core._messages cimport Message, check_wire, message_from_wire
-from midox._core._meta cimport build_meta_event, meta_with_time, unknown_meta_event
+from midox._core._meta cimport build_meta_event, encode_meta_event, meta_with_time, unknown_meta_event
 from midox._core._specs cimport ENC_SYSEX, TYPE_BY_STATUS, TYPE_SPECS
 
 cdef enum:
@@ -418,14 +418,14 @@ cdef inline bint is_end_of_track(object item) except -1:
     return not isinstance(item, Message) and item.is_meta and item.type == 'end_of_track'
 
 
-def encode_track(track, *, meta_event):
+def encode_track(track, *, str charset='latin1'):
     """Encode a track as the body of an MTrk chunk, with running status.
 
     Every end_of_track message is dropped and its delta time added to the next message; one end_of_track
     closes the track (mido's fix_end_of_track). Times must be ints from 0 to 0x0FFFFFFF; the six system
     real-time messages are refused (DECISIONS, fix 2).
 
-    :param meta_event: meta_event(msg) returns (type byte, payload bytes) of a meta message.
+    :param charset: the encoding of text meta events.
     """
     cdef Output out
     cdef int running = 0, n, i, overflow
@@ -433,6 +433,7 @@ def encode_track(track, *, meta_event):
     cdef long long ticks
     cdef Message msg
     cdef const uint8_t[::1] payload
+    cdef bytes encoding = charset.encode()
     out.data = NULL
     out.size = out.capacity = 0
     carry = 0
@@ -453,7 +454,7 @@ def encode_track(track, *, meta_event):
             if not isinstance(item, Message):
                 if item.is_realtime:
                     raise ValueError('realtime messages are not allowed in MIDI files')
-                type_byte, payload = meta_event(item)
+                type_byte, payload = encode_meta_event(item, charset, encoding)
                 put_vlq(&out, <uint32_t>ticks)
                 out.data[out.size] = 0xFF
                 out.data[out.size + 1] = <uint8_t>type_byte

@@ -524,6 +524,12 @@ def _decode_with_spec(spec, data, delta, charset):
     return msg
 
 
+def _encode_with_spec(msg, charset):
+    """(type byte, payload) of a meta message, encoded by its spec's encode() (UnknownMetaMessage: its data)."""
+    type_byte = msg.type_byte if isinstance(msg, UnknownMetaMessage) else msg._spec().type_byte
+    return type_byte, meta_payload(msg, charset)
+
+
 def meta_payload(msg, charset=DEFAULT_CHARSET):
     """Return the payload of a meta message as bytes (what follows FF, the type byte and the length).
 
@@ -698,8 +704,8 @@ class UnknownMetaMessage(MetaMessage):
         return [0xFF, self.type_byte, *encode_variable_int(len(self.data)), *self.data]
 
 
-# Reading files builds messages of these spec classes in C, from the layout of their payload (exactly these
-# classes: a subclass may decode otherwise, so its own decode() runs).
+# Reading and saving files decodes and encodes the payloads of these spec classes in C, by their layout
+# (exactly these classes: a subclass may decode otherwise, so its own decode() and encode() run).
 _meta.configure(MetaMessage, UnknownMetaMessage, _META_SPECS, {
     MetaSpec_sequence_number: Layout.SEQUENCE_NUMBER, MetaSpec_text: Layout.TEXT, MetaSpec_copyright: Layout.TEXT,
     MetaSpec_track_name: Layout.TEXT, MetaSpec_instrument_name: Layout.TEXT, MetaSpec_lyrics: Layout.TEXT,
@@ -708,7 +714,7 @@ _meta.configure(MetaMessage, UnknownMetaMessage, _META_SPECS, {
     MetaSpec_set_tempo: Layout.TEMPO, MetaSpec_smpte_offset: Layout.SMPTE,
     MetaSpec_time_signature: Layout.TIME_SIGNATURE, MetaSpec_key_signature: Layout.KEY_SIGNATURE,
     MetaSpec_sequencer_specific: Layout.DATA,
-}, _decode_with_spec)
+}, _decode_with_spec, _encode_with_spec)
 
 
 __all__ = [

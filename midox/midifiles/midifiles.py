@@ -9,7 +9,6 @@ import warnings
 
 from midox._core._smf import FileProblem, SecondsIterator, decode_smf, encode_track
 
-from .meta import UnknownMetaMessage, meta_payload
 from .tracks import MidiTrack, merge_tracks
 from .units import tick2second
 
@@ -22,13 +21,6 @@ SMPTE_RATES = {-24: 24, -25: 25, -29: 29.97, -30: 30}
 
 class MidiFileWarning(UserWarning):
     """Issued by MidiFile(..., errors='warn') when a file had problems that reading recovered from."""
-
-
-def _meta_event_encoder(charset):
-    def meta_event(msg):
-        type_byte = msg.type_byte if isinstance(msg, UnknownMetaMessage) else msg._spec().type_byte
-        return type_byte, meta_payload(msg, charset)
-    return meta_event
 
 
 class MidiFile:
@@ -179,11 +171,10 @@ class MidiFile:
             division = self.ticks_per_beat & 0xFFFF     # negative: a division read as mido reads it, kept
         else:
             raise ValueError(f'ticks_per_beat must be at most 32767, not {self.ticks_per_beat}')
-        meta_event = _meta_event_encoder(self.charset)
         chunks = [b'MThd', (6).to_bytes(4, 'big'), self.type.to_bytes(2, 'big', signed=True),
                   len(self.tracks).to_bytes(2, 'big'), division.to_bytes(2, 'big')]
         for track in self.tracks:
-            body = encode_track(track, meta_event=meta_event)
+            body = encode_track(track, charset=self.charset)
             chunks += [b'MTrk', len(body).to_bytes(4, 'big'), body]
         return b''.join(chunks)
 

@@ -159,7 +159,7 @@ cdef class _Decoder:
                         carry = delta           # tolerant: skip the undefined status byte
                         continue
                     if status < 0xF0:
-                        running = status        # only channel messages set running status (DECISIONS, fix 4)
+                        running = status        # only channel messages set running status (README)
                     n = TYPE_SPECS[type_id].length
                     short[0] = status
                     for i in range(2 if peeked else 1, n):
@@ -423,7 +423,7 @@ def encode_track(track, *, str charset='latin1'):
 
     Every end_of_track message is dropped and its delta time added to the next message; one end_of_track
     closes the track (mido's fix_end_of_track). Times must be ints from 0 to 0x0FFFFFFF; the six system
-    real-time messages are refused (DECISIONS, fix 2).
+    real-time messages are refused (README, "Differences from mido").
 
     :param charset: the encoding of text meta events.
     """

@@ -5,14 +5,14 @@ A meta message keeps its values in its instance ``__dict__`` in mido's order: ``
 subclass with ``type_byte``, ``attributes``, ``defaults``, ``decode(message, data)``, ``encode(message)`` and
 ``check(name, value)``. Specs written for mido work unchanged with ``add_meta_spec``.
 
-Differences from mido 1.3.3 (DECISIONS.md):
+Differences from mido 1.3.3 (README, "Differences from mido"):
 
-- fix 6: there is no global charset. ``build_meta_message(..., charset=)`` and ``meta_payload(msg, charset=)``
+- There is no global charset. ``build_meta_message(..., charset=)`` and ``meta_payload(msg, charset=)``
   take the text encoding; the built-in text specs and ``encode_string``/``decode_string`` use the charset of
   the call in progress (a context variable, so threads never see each other's). ``meta_charset`` is kept
   only so that imports work: it has no effect and warns.
-- fix 4: an unknown meta type read with ``build_meta_message`` keeps its delta time.
-- fix 9: ``sequencer_specific`` data is checked as bytes (0..255) and stored as a tuple (default ``()``);
+- An unknown meta type read with ``build_meta_message`` keeps its delta time.
+- ``sequencer_specific`` data is checked as bytes (0..255) and stored as a tuple (default ``()``);
   ``smpte_offset`` rejects an invalid ``frame_rate`` with ValueError and ``hours`` outside 0..31 (five bits:
   more would overflow into the frame rate bits).
 - UnknownMetaMessage checks ``type_byte`` (0..255), ``data`` (bytes 0..255) and ``time`` (a real number).
@@ -132,7 +132,7 @@ def decode_string(data, charset=None):
 @contextmanager
 def meta_charset(tmp_charset):
     """Kept from mido so that code importing it still runs, but it does nothing in midox: a process-wide
-    charset is not thread-safe (DECISIONS fix 6). Pass ``charset=`` to MidiFile, build_meta_message or
+    charset is not thread-safe. Pass ``charset=`` to MidiFile, build_meta_message or
     meta_payload instead. Issues a UserWarning, since text would otherwise be silently decoded as latin1.
     """
     warnings.warn('meta_charset() has no effect in midox: pass charset= to MidiFile() (or to '

@@ -18,8 +18,8 @@ class MidiTrack(list):
     list method works; slicing, ``+`` and ``*`` return a MidiTrack, and so does ``copy()`` (``n * track``
     too, where mido returns a plain list).
 
-    The repr can be evaluated back to an equal track, whatever the number of messages (midox fix 8: mido
-    writes a one-message track with the message's ``str()``, which does not evaluate).
+    The repr can be evaluated back to an equal track, whatever the number of messages (a difference from mido,
+    which writes a one-message track with the message's ``str()``, which does not evaluate).
     """
 
     @property

@@ -10,6 +10,7 @@
 Each side runs in its own interpreter (one cannot have both mido and midox as mido), with a temporary
 directory as working directory, so that the installed midox is imported.
 """
+import ast
 import concurrent.futures
 import importlib.metadata
 import json
@@ -57,7 +58,7 @@ print(sorted(name for name in sys.modules if name.startswith('mido.') and not na
 '''
     result = subprocess.run([sys.executable, '-c', script], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    aliased = eval(result.stdout)
+    aliased = ast.literal_eval(result.stdout)
     assert {'mido.messages', 'mido.messages.specs', 'mido.midifiles.midifiles', 'mido.parser', 'mido.ports',
             'mido.sockets', 'mido.syx', 'mido.backends.backend', 'mido.backends.rtmidi'} <= set(aliased)
 
@@ -132,8 +133,7 @@ def corpus_digests(tmp_path_factory):
     folder = tmp_path_factory.mktemp('digests')
     jobs = [('mido', FILES[0::2]), ('mido', FILES[1::2]), ('midox', FILES)]
     with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
-        results = list(pool.map(lambda job: run_digest(job[0], job[1], folder / f'{job[0]}-{len(job[1])}.json'),
-                                [(library, files) for library, files in jobs]))
+        results = list(pool.map(lambda index: run_digest(*jobs[index], folder / f'{index}.json'), range(len(jobs))))
     return {'mido': {**results[0], **results[1]}, 'midox': results[2]}
 
 

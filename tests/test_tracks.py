@@ -1,4 +1,4 @@
-"""MidiTrack and fix_end_of_track (midox.midifiles.tracks), against mido.midifiles.tracks."""
+"""MidiTrack, fix_end_of_track and the time helpers (midox.midifiles.tracks), against mido.midifiles.tracks."""
 import copy
 import inspect
 import pickle
@@ -303,6 +303,21 @@ def test_fix_end_of_track_moves_the_time_of_removed_end_of_tracks():
     assert fixed[0] is messages[0]                      # unshifted messages are passed on as they are
     assert fixed[1] is not messages[3]                  # shifted ones are copies
     assert messages[3].time == 3                        # and the input is left alone
+
+
+@given(specs, st.booleans())
+def test_private_time_helpers_as_mido(spec_list, skip_checks):
+    # mido's users import _to_abstime and _to_reltime (private in mido, but used): same results, lazily.
+    messages = ours(spec_list)
+    before = described(messages)
+    absolute = tracks._to_abstime(messages, skip_checks=skip_checks)
+    assert inspect.isgenerator(absolute)
+    absolute = list(absolute)
+    assert described(absolute) == described(list(mido_tracks._to_abstime(theirs(spec_list), skip_checks)))
+    relative = list(tracks._to_reltime(absolute, skip_checks))
+    expected = list(mido_tracks._to_reltime(mido_tracks._to_abstime(theirs(spec_list)), skip_checks))
+    assert described(relative) == described(expected)
+    assert described(messages) == before                # copies: the input is left alone
 
 
 @given(specs)

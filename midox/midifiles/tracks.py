@@ -72,6 +72,9 @@ class MidiTrack(list):
         return f'{class_name}([\n  {body}])'
 
 
+# mido's private helpers, kept with mido's behaviour because its users import them
+# (``from mido.midifiles.tracks import _to_abstime, _to_reltime``).
+
 def _to_abstime(messages, skip_checks=False):
     """Yield copies of messages with delta times turned into absolute times (the running sum)."""
     now = 0
@@ -93,8 +96,8 @@ def fix_end_of_track(messages, skip_checks=False):
 
     The delta time of each end_of_track removed is added to the message after it (a copy; messages whose
     time does not change are yielded as they are), and the final end_of_track carries the time of those
-    after the last other message, so every message keeps its absolute time. This is a generator. Used by
-    ``merge_tracks()`` and ``MidiFile.save()``; ``skip_checks`` is passed on to ``copy()``.
+    after the last other message, so every message keeps its absolute time. This is a generator;
+    ``skip_checks`` is passed on to ``copy()``. (``merge_tracks()`` and ``MidiFile.save()`` do the same in C.)
     """
     pending = 0     # delta time of the end_of_track messages removed since the last message yielded
     for message in messages:

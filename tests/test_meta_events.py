@@ -30,7 +30,8 @@ def vlq(value):
 def file_with_meta(type_byte, payload, delta=0):
     """A type 0 file whose track holds the meta event, then a note and end of track."""
     body = vlq(delta) + bytes([0xFF, type_byte]) + vlq(len(payload)) + payload + b'\x00\x90\x3c\x40\x00\xff\x2f\x00'
-    return b'MThd' + (6).to_bytes(4, 'big') + b'\x00\x00\x00\x01\x01\xe0' + b'MTrk' + len(body).to_bytes(4, 'big') + body
+    header = b'MThd' + (6).to_bytes(4, 'big') + b'\x00\x00\x00\x01\x01\xe0'
+    return header + b'MTrk' + len(body).to_bytes(4, 'big') + body
 
 
 def read_first(lib, data, charset='latin1'):

@@ -9,3 +9,4 @@ cdef object unknown_meta_event(int type_byte, object data, object delta)
 # (type byte, payload bytes) of a meta message; raises what its spec raises for a value it cannot encode.
 cdef tuple encode_meta_event(object msg, str charset, const char *encoding)
 cdef object meta_with_time(object msg, object time)
+cdef object end_of_track_message(object delta)

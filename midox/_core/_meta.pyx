@@ -268,6 +268,10 @@ cdef tuple encode_meta_event(object msg, str charset, const char *encoding):
     return ENCODE_WITH_SPEC(msg, charset)
 
 
+cdef object end_of_track_message(object delta):
+    return MESSAGE_CLASS('end_of_track', time=delta)
+
+
 cdef object unknown_meta_event(int type_byte, object data, object delta):
     return UNKNOWN_CLASS(type_byte, data, time=delta)
 

@@ -1,5 +1,5 @@
 """Type stubs for midox._core._smf: Standard MIDI File decoding, encoding, merging and timing."""
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, final
 
 from midox._core._messages import BaseMessage
@@ -23,16 +23,31 @@ def decode_smf(
     charset: str = "latin1",
     track_class: Callable[[list[BaseMessage]], Any] = ...,
 ) -> tuple[int, int, list[Any], list[FileProblem]]: ...
+def encode_variable_int(value: int) -> list[int]: ...
+def decode_variable_int(value: Sequence[int]) -> int: ...
+def meta_event_bytes(type_byte: int, payload: bytes | bytearray | memoryview) -> list[int]: ...
+def split_meta_event(event: bytes) -> tuple[int, bytes]: ...
+def timing_from_division(division: int) -> tuple[int | None, tuple[float, int] | None]: ...
+def division_from_timing(ticks_per_beat: int | None, smpte: tuple[float, int] | None) -> int: ...
+def encode_smf(
+    fmt: int,
+    division: int,
+    tracks: Sequence[Iterable[BaseMessage]],
+    *,
+    charset: str = "latin1",
+) -> bytes: ...
+@final
+class EndOfTrackFold:
+    @property
+    def carry(self) -> Any: ...
+    def delta(self, item: Any, delta: Any) -> Any: ...
+
 def encode_track(
     track: Iterable[BaseMessage],
     *,
     charset: str = "latin1",
 ) -> bytes: ...
-def merge(
-    tracks: Iterable[Iterable[BaseMessage]],
-    *,
-    make_end_of_track: Callable[[int], BaseMessage],
-) -> list[BaseMessage]: ...
+def merge(tracks: Iterable[Iterable[BaseMessage]]) -> list[BaseMessage]: ...
 @final
 class SecondsIterator(Iterator[BaseMessage]):
     def __init__(

@@ -20,12 +20,14 @@ from libc.string cimport memcmp, memcpy
 from numbers import Integral
 
 from midox._core._messages cimport Message, check_wire, message_from_wire
-from midox._core._meta cimport build_meta_event, encode_meta_event, meta_with_time, unknown_meta_event
+from midox._core._meta cimport (build_meta_event, encode_meta_event, end_of_track_message, meta_with_time,
+                                unknown_meta_event)
 from midox._core._specs cimport ENC_SYSEX, TYPE_BY_STATUS, TYPE_SPECS
 
 cdef enum:
     MAX_STRICT_LENGTH = 1000000     # mido refuses longer sysex and meta events (OSError)
     MAX_DELTA = 0x0FFFFFFF          # the largest delta time a 4-byte variable-length quantity holds
+    MAX_VLQ_BYTES = 10              # a 64-bit value as a variable-length quantity
 
 
 class FileProblem(tuple):
@@ -55,6 +57,108 @@ cdef class _Truncated(Exception):
     """Raised inside the reader when an event runs past the end of what may be read."""
 
 
+# Variable-length quantities (delta times, sysex and meta lengths) -----------------------------------------
+
+cdef object read_vlq(const uint8_t *buf, Py_ssize_t limit, Py_ssize_t *pos):
+    """The variable-length quantity at buf[pos[0]], moving pos[0] past it; None if buf ends (at limit) first.
+
+    Like mido, any number of bytes is read: past 8 bytes the value grows as a Python int.
+    """
+    cdef uint64_t value = 0
+    cdef uint8_t byte
+    while pos[0] < limit:
+        byte = buf[pos[0]]
+        pos[0] += 1
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return PyLong_FromUnsignedLongLong(value)
+        if value >> 56:
+            big = PyLong_FromUnsignedLongLong(value)
+            while pos[0] < limit:
+                byte = buf[pos[0]]
+                pos[0] += 1
+                big = (big << 7) | (byte & 0x7F)
+                if byte < 0x80:
+                    return big
+            return None
+    return None
+
+
+cdef Py_ssize_t write_vlq(uint8_t *out, uint64_t value) noexcept:
+    """Write value as a variable-length quantity at out (room for MAX_VLQ_BYTES); return how many bytes."""
+    cdef Py_ssize_t n = 1, i
+    cdef uint64_t rest = value >> 7
+    while rest:
+        n += 1
+        rest >>= 7
+    for i in range(n - 1, -1, -1):
+        out[i] = (value & 0x7F) | (0x80 if i < n - 1 else 0)
+        value >>= 7
+    return n
+
+
+def encode_variable_int(value):
+    """value (a non-negative integer) as a variable-length quantity: a list of ints, 7 bits each, every one but
+    the last with its top bit set. Raises ValueError for anything else."""
+    cdef uint8_t out[MAX_VLQ_BYTES]
+    cdef Py_ssize_t n
+    if not isinstance(value, Integral) or value < 0:
+        raise ValueError('variable int must be a non-negative integer')
+    value = int(value)
+    if value >> 64:         # beyond C's integers (mido allows it): the high groups first, in Python
+        return [byte | 0x80 for byte in encode_variable_int(value >> 63)] + encode_variable_int(
+            value & 0x7FFFFFFFFFFFFFFF | 1 << 63)[1:]
+    n = write_vlq(out, value)
+    return [out[i] for i in range(n)]
+
+
+def decode_variable_int(value):
+    """Decode a variable-length quantity given as a sequence of ints (the reverse of encode_variable_int).
+
+    As mido: the top bit of every int but the last is ignored, and the last is taken whole. The sequence is
+    not modified (mido's is).
+    """
+    cdef Py_ssize_t last = len(value) - 1, index = 0
+    result = 0
+    for byte in value:
+        result = result << 7 | (byte & 0x7F if index < last else byte)
+        index += 1
+    return result
+
+
+def meta_event_bytes(int type_byte, const uint8_t[::1] payload):
+    """A whole meta event as a list of ints: FF, the type byte, the payload length, the payload."""
+    cdef uint8_t head[2 + MAX_VLQ_BYTES]
+    cdef Py_ssize_t n = payload.shape[0], i, head_size
+    if not 0 <= type_byte <= 0xFF:
+        raise ValueError(f'meta type byte must be in range 0..255, not {type_byte}')
+    head[0] = 0xFF
+    head[1] = <uint8_t>type_byte
+    head_size = 2 + write_vlq(head + 2, n)
+    return [head[i] for i in range(head_size)] + [payload[i] for i in range(n)]
+
+
+def split_meta_event(bytes event):
+    """(type byte, payload) of a whole meta event: FF, type byte, payload length, exactly that many bytes.
+
+    Raises ValueError naming what is wrong.
+    """
+    cdef const uint8_t *buf = <const uint8_t *>PyBytes_AS_STRING(event)
+    cdef Py_ssize_t size = len(event), pos = 2
+    if not size or buf[0] != 0xFF:
+        raise ValueError('a meta message must start with 0xFF')
+    if size < 2:
+        raise ValueError('meta message without type byte')
+    length = read_vlq(buf, size, &pos)
+    if length is None:
+        raise ValueError('meta message length is missing or incomplete')
+    if size - pos != length:
+        raise ValueError(f'meta message length is {length} but {size - pos} payload bytes follow')
+    return buf[1], event[pos:]
+
+
+# Chunks and the header ------------------------------------------------------------------------------------
+
 cdef inline uint64_t be32(const uint8_t *p) noexcept:
     return (<uint64_t>p[0] << 24) | (<uint64_t>p[1] << 16) | (<uint64_t>p[2] << 8) | p[3]
 
@@ -62,6 +166,47 @@ cdef inline uint64_t be32(const uint8_t *p) noexcept:
 cdef inline int be16_signed(const uint8_t *p) noexcept:
     cdef int value = (p[0] << 8) | p[1]
     return value - 0x10000 if value >= 0x8000 else value
+
+
+cdef inline void put_be16(uint8_t *p, unsigned int value) noexcept:
+    p[0] = (value >> 8) & 0xFF
+    p[1] = value & 0xFF
+
+
+cdef inline void put_be32(uint8_t *p, uint64_t value) noexcept:
+    p[0] = (value >> 24) & 0xFF
+    p[1] = (value >> 16) & 0xFF
+    p[2] = (value >> 8) & 0xFF
+    p[3] = value & 0xFF
+
+
+# SMPTE timing: the header's division holds minus the frame rate in its high byte (29.97 is -29) and the ticks
+# per frame in its low byte.
+cdef dict SMPTE_FPS_BY_CODE = {-24: 24, -25: 25, -29: 29.97, -30: 30}
+cdef dict SMPTE_CODE_BY_FPS = {fps: code for code, fps in SMPTE_FPS_BY_CODE.items()}
+
+
+def timing_from_division(int division):
+    """(ticks_per_beat, smpte) of a header's division word: (ticks, None), or (None, (frames per second,
+    ticks per frame)) for SMPTE timing. A negative division of no SMPTE rate is kept as ticks, as mido does."""
+    fps = SMPTE_FPS_BY_CODE.get(division >> 8) if division < 0 else None
+    if fps is None:
+        return division, None
+    return None, (fps, division & 0xFF)
+
+
+def division_from_timing(ticks_per_beat, smpte):
+    """The header's division word for ticks_per_beat, or for smpte (frames per second, ticks per frame) if it
+    is not None (the reverse of timing_from_division()). Raises ValueError for what the header cannot hold."""
+    if smpte is not None:
+        frames_per_second, ticks_per_frame = smpte
+        code = SMPTE_CODE_BY_FPS.get(frames_per_second)
+        if code is None or not 0 < ticks_per_frame <= 0xFF:
+            raise ValueError(f'smpte must be (24, 25, 29.97 or 30, ticks per frame 1..255), not {smpte}')
+        return (code & 0xFF) << 8 | ticks_per_frame
+    if -0x8000 <= ticks_per_beat <= 0x7FFF:
+        return ticks_per_beat & 0xFFFF      # negative: a division read as mido reads it, written back
+    raise ValueError(f'ticks_per_beat must be at most 32767, not {ticks_per_beat}')
 
 
 @cython.final
@@ -95,21 +240,10 @@ cdef class _Decoder:
         return self.buf[self.pos - 1]
 
     cdef object vlq(self):
-        """Read a variable-length quantity. Like mido, any number of bytes; past 8 a Python int grows."""
-        cdef uint64_t value = 0
-        cdef int byte
-        while True:
-            byte = self.byte()
-            value = (value << 7) | (byte & 0x7F)
-            if byte < 0x80:
-                return PyLong_FromUnsignedLongLong(value)
-            if value >> 56:
-                big = PyLong_FromUnsignedLongLong(value)
-                while True:
-                    byte = self.byte()
-                    big = (big << 7) | (byte & 0x7F)
-                    if byte < 0x80:
-                        return big
+        value = read_vlq(self.buf, self.limit, &self.pos)
+        if value is None:
+            raise _Truncated()
+        return value
 
     cdef Py_ssize_t length(self) except -1:
         """Read the length of a sysex or meta event, refusing lengths that the data cannot hold."""
@@ -273,7 +407,7 @@ cdef tuple _decode_strict(_Decoder d):
     if header_end - 8 < 6:
         raise EOFError('MThd chunk is shorter than 6 bytes (byte offset 8)')
     fmt = be16_signed(d.buf + 8)
-    ntracks = be16_signed(d.buf + 10)
+    ntracks = be16_signed(d.buf + 10) & 0xFFFF     # unsigned, as the SMF says (mido reads it signed: README)
     division = be16_signed(d.buf + 12)
     tracks = []
     d.pos = header_end
@@ -306,7 +440,7 @@ cdef tuple _decode_tolerant(_Decoder d):
     header_size = min(<Py_ssize_t>be32(d.buf + pos + 4), d.size - pos - 8) if d.size - pos >= 8 else 0
     if header_size >= 6:
         fmt = be16_signed(d.buf + pos + 8)
-        ntracks = be16_signed(d.buf + pos + 10) & 0xFFFF      # the SMF count is unsigned (mido reads it signed)
+        ntracks = be16_signed(d.buf + pos + 10) & 0xFFFF
         division = be16_signed(d.buf + pos + 12)
     else:
         problem(FileProblem(None, pos, 'MThd chunk shorter than 6 bytes; format 1 at 480 ticks per beat assumed'))
@@ -395,15 +529,9 @@ cdef int reserve(Output *out, Py_ssize_t more) except -1:
     return 0
 
 
-cdef inline void put_vlq(Output *out, uint32_t value) noexcept:
-    """Write a variable-length quantity (at most 4 bytes: value <= MAX_DELTA); room must be reserved."""
-    cdef int shift
-    for shift in (21, 14, 7):
-        if value >> shift:
-            out.data[out.size] = 0x80 | ((value >> shift) & 0x7F)
-            out.size += 1
-    out.data[out.size] = value & 0x7F
-    out.size += 1
+cdef inline void put_vlq(Output *out, uint64_t value) noexcept:
+    """Write a variable-length quantity; room must be reserved."""
+    out.size += write_vlq(out.data + out.size, value)
 
 
 cdef int put_bytes(Output *out, const uint8_t *data, Py_ssize_t n) except -1:
@@ -415,7 +543,27 @@ cdef int put_bytes(Output *out, const uint8_t *data, Py_ssize_t n) except -1:
 
 
 cdef inline bint is_end_of_track(object item) except -1:
-    return not isinstance(item, Message) and item.is_meta and item.type == 'end_of_track'
+    return not isinstance(item, Message) and item.type == 'end_of_track'
+
+
+@cython.final
+cdef class EndOfTrackFold:
+    """What a track keeps of its end_of_track messages when it is written, merged or fixed (fix_end_of_track):
+    each is dropped and its delta time added to the next message's, so every other message keeps its absolute
+    time; the one end_of_track that closes the track takes the time left over, ``carry``."""
+    cdef readonly object carry      # delta time of the end_of_track messages dropped since the last one kept
+
+    def __cinit__(self):
+        self.carry = 0
+
+    cpdef object delta(self, object item, object delta):
+        """The delta time to give item, or None if item is an end_of_track (dropped)."""
+        if is_end_of_track(item):
+            self.carry = self.carry + delta
+            return None
+        if self.carry:
+            delta, self.carry = self.carry + delta, 0
+        return delta
 
 
 def encode_track(track, *, str charset='latin1'):
@@ -428,72 +576,110 @@ def encode_track(track, *, str charset='latin1'):
     :param charset: the encoding of text meta events.
     """
     cdef Output out
+    out.data = NULL
+    out.size = out.capacity = 0
+    try:
+        _put_track(&out, track, charset, charset.encode())
+        return PyBytes_FromStringAndSize(<char *>out.data, out.size)
+    finally:
+        free(out.data)
+
+
+def encode_smf(fmt, int division, tracks, *, str charset='latin1'):
+    """A whole Standard MIDI File: the MThd chunk (format, track count, division) and one MTrk chunk per
+    track, each encoded as encode_track() does.
+
+    :param division: the header's 16-bit timing word (see division_from_timing()).
+    """
+    cdef Output out
+    cdef bytes encoding = charset.encode()
+    cdef Py_ssize_t ntracks = len(tracks), start
+    if not -0x8000 <= fmt <= 0x7FFF:
+        raise ValueError(f'file format {fmt} does not fit the header (0, 1 or 2)')
+    if ntracks > 0xFFFF:
+        raise ValueError(f'a MIDI file holds at most 65535 tracks, not {ntracks}')
+    out.data = NULL
+    out.size = out.capacity = 0
+    try:
+        reserve(&out, 14)
+        memcpy(out.data, b'MThd\x00\x00\x00\x06', 8)
+        put_be16(out.data + 8, fmt & 0xFFFF)
+        put_be16(out.data + 10, ntracks)
+        put_be16(out.data + 12, division & 0xFFFF)
+        out.size = 14
+        for track in tracks:
+            reserve(&out, 8)
+            start = out.size
+            memcpy(out.data + start, b'MTrk', 4)
+            out.size += 8
+            _put_track(&out, track, charset, encoding)
+            if out.size - start - 8 > 0xFFFFFFFF:
+                raise ValueError(f'a track of {out.size - start - 8} bytes does not fit a MIDI file')
+            put_be32(out.data + start + 4, out.size - start - 8)
+        return PyBytes_FromStringAndSize(<char *>out.data, out.size)
+    finally:
+        free(out.data)
+
+
+cdef int _put_track(Output *out, track, str charset, bytes encoding) except -1:
+    """Append the events of track to out (see encode_track)."""
+    cdef EndOfTrackFold fold = EndOfTrackFold()
     cdef int running = 0, n, i, overflow
     cdef int values[3]
     cdef long long ticks
     cdef Message msg
     cdef const uint8_t[::1] payload
-    cdef bytes encoding = charset.encode()
-    out.data = NULL
-    out.size = out.capacity = 0
-    carry = 0
-    try:
-        for item in track:
-            if is_end_of_track(item):
-                carry = carry + item.time
-                continue
-            time = (<Message>item)._time if isinstance(item, Message) else item.time
-            if carry:
-                time, carry = time + carry, 0
-            overflow = 0
-            ticks = PyLong_AsLongLongAndOverflow(time, &overflow) if PyLong_CheckExact(time) else -1
-            if overflow or not 0 <= ticks <= MAX_DELTA:
-                _check_file_time(time)
-                ticks = time
-            reserve(&out, 16)       # a delta time and a short message
-            if not isinstance(item, Message):
-                if item.is_realtime:
-                    raise ValueError('realtime messages are not allowed in MIDI files')
-                type_byte, payload = encode_meta_event(item, charset, encoding)
-                put_vlq(&out, <uint32_t>ticks)
-                out.data[out.size] = 0xFF
-                out.data[out.size + 1] = <uint8_t>type_byte
-                out.size += 2
-                put_vlq(&out, <uint32_t>_checked_length(payload.shape[0]))
-                put_bytes(&out, &payload[0] if payload.shape[0] else NULL, payload.shape[0])
-                running = 0
-                continue
-            msg = <Message>item
-            if TYPE_SPECS[msg._type].status >= 0xF8:
+    for item in track:
+        time = fold.delta(item, (<Message>item)._time if isinstance(item, Message) else item.time)
+        if time is None:
+            continue
+        overflow = 0
+        ticks = PyLong_AsLongLongAndOverflow(time, &overflow) if PyLong_CheckExact(time) else -1
+        if overflow or not 0 <= ticks <= MAX_DELTA:
+            _check_file_time(time)
+            ticks = time
+        reserve(out, 16)       # a delta time and a short message
+        if not isinstance(item, Message):
+            if item.is_realtime:
                 raise ValueError('realtime messages are not allowed in MIDI files')
-            if TYPE_SPECS[msg._type].encoding == ENC_SYSEX:
-                data = bytes(msg.bytes())       # F0, the data bytes, F7
-                put_vlq(&out, <uint32_t>ticks)
-                out.data[out.size] = 0xF0
-                out.size += 1
-                put_vlq(&out, <uint32_t>_checked_length(len(data) - 1))   # the data bytes and F7
-                put_bytes(&out, <const uint8_t *>PyBytes_AS_STRING(data) + 1, len(data) - 1)
-                running = 0
-                continue
-            n = msg._wire_ints(values)
-            for i in range(n):
-                if not 0 <= values[i] <= (255 if i == 0 else 127):
-                    raise ValueError(f'{msg.type} message has a value out of range: {msg!r}')
-            put_vlq(&out, <uint32_t>ticks)
-            if values[0] != running:
-                out.data[out.size] = values[0]
-                out.size += 1
-            for i in range(1, n):
-                out.data[out.size] = values[i]
-                out.size += 1
-            running = values[0] if values[0] < 0xF0 else 0
-        _check_file_time(carry)
-        reserve(&out, 8)
-        put_vlq(&out, <uint32_t>carry)
-        put_bytes(&out, <const uint8_t *>b'\xFF\x2F\x00', 3)
-        return PyBytes_FromStringAndSize(<char *>out.data, out.size)
-    finally:
-        free(out.data)
+            type_byte, payload = encode_meta_event(item, charset, <const char *>encoding)
+            put_vlq(out, ticks)
+            out.data[out.size] = 0xFF
+            out.data[out.size + 1] = <uint8_t>type_byte
+            out.size += 2
+            put_vlq(out, _checked_length(payload.shape[0]))
+            put_bytes(out, &payload[0] if payload.shape[0] else NULL, payload.shape[0])
+            running = 0
+            continue
+        msg = <Message>item
+        if TYPE_SPECS[msg._type].status >= 0xF8:
+            raise ValueError('realtime messages are not allowed in MIDI files')
+        if TYPE_SPECS[msg._type].encoding == ENC_SYSEX:
+            data = bytes(msg.bytes())       # F0, the data bytes, F7
+            put_vlq(out, ticks)
+            out.data[out.size] = 0xF0
+            out.size += 1
+            put_vlq(out, _checked_length(len(data) - 1))   # the data bytes and F7
+            put_bytes(out, <const uint8_t *>PyBytes_AS_STRING(data) + 1, len(data) - 1)
+            running = 0
+            continue
+        n = msg._wire_ints(values)
+        for i in range(n):
+            if not 0 <= values[i] <= (255 if i == 0 else 127):
+                raise ValueError(f'{msg.type} message has a value out of range: {msg!r}')
+        put_vlq(out, ticks)
+        if values[0] != running:
+            out.data[out.size] = values[0]
+            out.size += 1
+        for i in range(1, n):
+            out.data[out.size] = values[i]
+            out.size += 1
+        running = values[0] if values[0] < 0xF0 else 0
+    _check_file_time(fold.carry)
+    reserve(out, 8)
+    put_vlq(out, fold.carry)
+    put_bytes(out, <const uint8_t *>b'\xFF\x2F\x00', 3)
+    return 0
 
 
 cdef Py_ssize_t _checked_length(Py_ssize_t length) except -1:
@@ -514,7 +700,7 @@ cdef int _check_file_time(object time) except -1:
 
 # Merging and timing ---------------------------------------------------------------------------------------
 
-def merge(tracks, *, make_end_of_track):
+def merge(tracks):
     """Merge tracks into one list in playback order, with delta times; ties keep track order.
 
     Each message is a copy. Every end_of_track is dropped and one closes the result (mido's merge_tracks).
@@ -526,9 +712,9 @@ def merge(tracks, *, make_end_of_track):
     for track in lists:
         ticks = _absolute_ticks(track)
         if ticks is None:
-            return _merge_by_sort(lists, make_end_of_track)
+            return _merge_by_sort(lists)
         times.append(ticks)
-    return _merge_k_way(lists, times, make_end_of_track)
+    return _merge_k_way(lists, times)
 
 
 cdef object _absolute_ticks(list track):
@@ -547,7 +733,7 @@ cdef object _absolute_ticks(list track):
     return array_ticks
 
 
-cdef list _merge_k_way(list lists, list times, make_end_of_track):
+cdef list _merge_k_way(list lists, list times):
     cdef Py_ssize_t k = len(lists), n_heap = 0, t, cursor
     cdef bytearray heap_store = bytearray(sizeof(Py_ssize_t) * (k + 1))
     cdef bytearray cursor_store = bytearray(sizeof(Py_ssize_t) * (k + 1))
@@ -557,6 +743,7 @@ cdef list _merge_k_way(list lists, list times, make_end_of_track):
     cdef bytearray ticks_store = bytearray(sizeof(int64_t *) * (k + 1))
     cdef int64_t now = 0, last = 0
     cdef list merged = []
+    cdef EndOfTrackFold fold = EndOfTrackFold()
     ticks = <const int64_t **><char *>ticks_store
     for t in range(k):
         ticks[t] = <const int64_t *><char *>(<bytearray>times[t])
@@ -576,11 +763,11 @@ cdef list _merge_k_way(list lists, list times, make_end_of_track):
             heap[0] = heap[n_heap]
         if n_heap:
             _sift_down(heap, n_heap, ticks, cursors)
-        if is_end_of_track(item):
-            continue                            # its time goes to the next message
-        merged.append(_with_time(item, now - last))
+        delta = fold.delta(item, now - last)
         last = now
-    merged.append(make_end_of_track(now - last))      # now: the time of the last event, the track's end
+        if delta is not None:
+            merged.append(_with_time(item, delta))
+    merged.append(end_of_track_message(fold.carry))
     return merged
 
 
@@ -623,8 +810,9 @@ cdef object _with_time(object item, object time):
     return meta_with_time(item, time)
 
 
-cdef list _merge_by_sort(list lists, make_end_of_track):
+cdef list _merge_by_sort(list lists):
     """mido's merge: absolute times, a stable sort, delta times again."""
+    cdef EndOfTrackFold fold = EndOfTrackFold()
     timed = []
     for track in lists:
         now = 0
@@ -634,13 +822,12 @@ cdef list _merge_by_sort(list lists, make_end_of_track):
     timed.sort(key=lambda pair: pair[0])
     merged = []
     last = 0
-    now = 0
     for now, item in timed:
-        if is_end_of_track(item):
-            continue
-        merged.append(_with_time(item, now - last))
+        delta = fold.delta(item, now - last)
         last = now
-    merged.append(make_end_of_track(now - last))
+        if delta is not None:
+            merged.append(_with_time(item, delta))
+    merged.append(end_of_track_message(fold.carry))
     return merged
 
 

@@ -29,6 +29,8 @@ from typing import Any
 
 from midox._core import _meta
 from midox._core._meta import MAJOR_KEYS, MINOR_KEYS, SMPTE_MAX_HOURS, SMPTE_RATES, Layout
+# Variable-length quantities and the framing of meta events are byte formats of MIDI files, kept with them.
+from midox._core._smf import decode_variable_int, encode_variable_int, meta_event_bytes, split_meta_event
 
 from ..messages import BaseMessage, check_time
 
@@ -83,39 +85,6 @@ def signed(to_type, n):
 def unsigned(to_type, n):
     """Return the signed integer n reinterpreted as unsigned ('byte', 'short' or 'long'): the reverse of signed."""
     return signed(f'u{to_type}', n)
-
-
-def encode_variable_int(value):
-    """Encode a non-negative integer as a MIDI variable-length quantity: a list of ints, 7 bits each, every
-    byte but the last with its top bit set. Used for delta times and meta payload lengths.
-
-    Raises ValueError for anything that is not a non-negative integer.
-    """
-    if not isinstance(value, Integral) or value < 0:
-        raise ValueError('variable int must be a non-negative integer')
-    value = int(value)
-    groups = [value & 0x7F]
-    value >>= 7
-    while value:
-        groups.append(0x80 | value & 0x7F)
-        value >>= 7
-    groups.reverse()
-    return groups
-
-
-def decode_variable_int(value):
-    """Decode a variable-length quantity given as a sequence of ints (the reverse of encode_variable_int).
-
-    As mido: the top bit of every byte but the last is ignored, and the last byte is taken whole. Unlike
-    mido, the sequence is not modified.
-    """
-    last = len(value) - 1
-    result = 0
-    for index, byte in enumerate(value):
-        if index < last:
-            byte &= 0x7F
-        result = result << 7 | byte
-    return result
 
 
 def encode_string(string, charset=None):
@@ -620,8 +589,7 @@ class MetaMessage(BaseMessage):
         Text is encoded as latin1 (a MidiFile encodes it in its own charset).
         """
         spec = self._spec()
-        payload = bytes(_with_charset(DEFAULT_CHARSET, spec.encode, self))
-        return [0xFF, spec.type_byte, *encode_variable_int(len(payload)), *payload]
+        return meta_event_bytes(spec.type_byte, bytes(_with_charset(DEFAULT_CHARSET, spec.encode, self)))
 
     @classmethod
     def from_bytes(cls, msg_bytes):
@@ -632,24 +600,8 @@ class MetaMessage(BaseMessage):
         """
         if isinstance(msg_bytes, (str, Integral)):
             raise TypeError(f'expected bytes or a sequence of ints, not {type(msg_bytes).__name__}')
-        raw = bytes(msg_bytes)      # ValueError for ints outside 0..255
-        if not raw or raw[0] != 0xFF:
-            raise ValueError('a meta message must start with 0xFF')
-        if len(raw) < 2:
-            raise ValueError('meta message without type byte')
-        length = 0
-        index = 2
-        while True:
-            if index >= len(raw):
-                raise ValueError('meta message length is missing or incomplete')
-            byte = raw[index]
-            index += 1
-            length = length << 7 | byte & 0x7F
-            if byte < 0x80:
-                break
-        if len(raw) - index != length:
-            raise ValueError(f'meta message length is {length} but {len(raw) - index} payload bytes follow')
-        msg = build_meta_message(raw[1], raw[index:])
+        type_byte, payload = split_meta_event(bytes(msg_bytes))     # bytes(): ValueError for ints above 255
+        msg = build_meta_message(type_byte, payload)
         # FrozenMetaMessage.from_bytes() gives a frozen message, as FrozenMessage.from_bytes() does.
         built = type(msg)
         if cls is not built and issubclass(cls, built) and (
@@ -701,7 +653,7 @@ class UnknownMetaMessage(MetaMessage):
 
     def bytes(self):
         """Return the whole meta event as a list of ints: FF, type byte, length, data."""
-        return [0xFF, self.type_byte, *encode_variable_int(len(self.data)), *self.data]
+        return meta_event_bytes(self.type_byte, bytes(self.data))
 
 
 # Reading and saving files decodes and encodes the payloads of these spec classes in C, by their layout

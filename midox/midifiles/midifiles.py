@@ -7,7 +7,8 @@ recovers what it can and lists every problem in ``MidiFile.problems``.
 import time
 import warnings
 
-from midox._core._smf import FileProblem, SecondsIterator, decode_smf, encode_track
+from midox._core._smf import (FileProblem, SecondsIterator, decode_smf, division_from_timing, encode_smf,
+                              timing_from_division)
 
 from .tracks import MidiTrack, merge_tracks
 from .units import tick2second
@@ -15,8 +16,6 @@ from .units import tick2second
 DEFAULT_TEMPO = 500000
 DEFAULT_TICKS_PER_BEAT = 480
 ERRORS = ('strict', 'warn', 'ignore')
-# SMPTE frame rates as the header stores them (negative), and the frames per second they stand for.
-SMPTE_RATES = {-24: 24, -25: 25, -29: 29.97, -30: 30}
 
 
 class MidiFileWarning(UserWarning):
@@ -69,11 +68,7 @@ class MidiFile:
         fmt, division, tracks, problems = decode_smf(
             data, strict=self.errors == 'strict', clip=self.clip, charset=self.charset, track_class=MidiTrack)
         self.type = fmt
-        if division < 0 and division >> 8 in SMPTE_RATES:
-            self.smpte = (SMPTE_RATES[division >> 8], division & 0xFF)
-            self.ticks_per_beat = None
-        else:
-            self.ticks_per_beat = division
+        self.ticks_per_beat, self.smpte = timing_from_division(division)
         self.tracks = tracks
         self.problems = problems
         if problems and self.errors == 'warn':
@@ -161,22 +156,8 @@ class MidiFile:
                 outfile.write(data)
 
     def _encode(self):
-        if self.smpte is not None:
-            frames_per_second, ticks_per_frame = self.smpte
-            rate = next((code for code, fps in SMPTE_RATES.items() if fps == frames_per_second), None)
-            if rate is None or not 0 < ticks_per_frame <= 0xFF:
-                raise ValueError(f'smpte must be (24, 25, 29.97 or 30, ticks per frame 1..255), not {self.smpte}')
-            division = ((rate & 0xFF) << 8) | ticks_per_frame
-        elif -0x8000 <= self.ticks_per_beat <= 0x7FFF:
-            division = self.ticks_per_beat & 0xFFFF     # negative: a division read as mido reads it, kept
-        else:
-            raise ValueError(f'ticks_per_beat must be at most 32767, not {self.ticks_per_beat}')
-        chunks = [b'MThd', (6).to_bytes(4, 'big'), self.type.to_bytes(2, 'big', signed=True),
-                  len(self.tracks).to_bytes(2, 'big'), division.to_bytes(2, 'big')]
-        for track in self.tracks:
-            body = encode_track(track, charset=self.charset)
-            chunks += [b'MTrk', len(body).to_bytes(4, 'big'), body]
-        return b''.join(chunks)
+        division = division_from_timing(self.ticks_per_beat, self.smpte)
+        return encode_smf(self.type, division, self.tracks, charset=self.charset)
 
     def print_tracks(self, meta_only=False):
         """Print every message of every track (only meta messages with meta_only=True)."""

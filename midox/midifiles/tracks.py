@@ -4,7 +4,7 @@ Inside a track every message's ``time`` is a delta time in ticks: the ticks sinc
 """
 import reprlib
 
-from midox._core._smf import merge
+from midox._core import _smf
 
 from .meta import MetaMessage
 
@@ -96,30 +96,23 @@ def fix_end_of_track(messages, skip_checks=False):
 
     The delta time of each end_of_track removed is added to the message after it (a copy; messages whose
     time does not change are yielded as they are), and the final end_of_track carries the time of those
-    after the last other message, so every message keeps its absolute time. This is a generator;
-    ``skip_checks`` is passed on to ``copy()``. (``merge_tracks()`` and ``MidiFile.save()`` do the same in C.)
+    after the last other message, so every message keeps its absolute time (the rule ``merge_tracks()`` and
+    ``MidiFile.save()`` follow too). This is a generator; ``skip_checks`` is passed on to ``copy()``.
     """
-    pending = 0     # delta time of the end_of_track messages removed since the last message yielded
+    fold = _smf.EndOfTrackFold()
     for message in messages:
-        if message.type == 'end_of_track':
-            pending += message.time
-        elif pending:
-            yield message.copy(skip_checks=skip_checks, time=pending + message.time)
-            pending = 0
-        else:
-            yield message
-    yield MetaMessage('end_of_track', time=pending)
+        time = message.time
+        delta = fold.delta(message, time)
+        if delta is not None:
+            yield message if delta is time else message.copy(skip_checks=skip_checks, time=delta)
+    yield MetaMessage('end_of_track', time=fold.carry)
 
 
 def merge_tracks(tracks, skip_checks=False):
     """Return one MidiTrack with the messages of all tracks in playback order, as copies with delta times.
 
     Messages at the same time keep the order of their tracks. Every end_of_track is dropped and one ends
-    the result. The merge is a k-way merge in C (each track is already in time order); skip_checks is
-    accepted for mido's sake, the copies are never checked.
+    the result, as ``fix_end_of_track()`` does. The merge is a k-way merge in C (each track is already in time
+    order); skip_checks is accepted for mido's sake, the copies are never checked.
     """
-    return MidiTrack(merge(tracks, make_end_of_track=_end_of_track))
-
-
-def _end_of_track(delta):
-    return MetaMessage('end_of_track', time=delta)
+    return MidiTrack(_smf.merge(tracks))

@@ -1,5 +1,5 @@
 """MIDI files (midox.midifiles.midifiles): hand-made bytes for every error path of strict reading, tolerant
-reading and its recoveries, the documented differences from mido (DECISIONS fixes 2, 4, 5, 6, 10, 12), the
+reading and its recoveries, the documented differences from mido (README difference 8), the
 MidiFile API, and generated files checked against mido 1.3.3.
 
 Files are written as commented hex dumps (mido's test style) and assembled with ``smf()``, which adds the
@@ -519,7 +519,7 @@ def test_a_clean_file_has_no_problems_in_any_mode():
         assert mid.tracks == load(data).tracks
 
 
-# --- fix 4: running status only ever holds a channel status ------------------------------------------------
+# --- README difference 8: running status only ever holds a channel status ---------------------------------
 
 @pytest.mark.parametrize('events, middle', [
     ('00 f0 02 01 f7  # sysex 01', Message('sysex', data=[1])),
@@ -593,7 +593,7 @@ def test_running_status_across_channel_messages():
     assert described(mid.tracks) == described(load(data, mido).tracks)
 
 
-# --- fix 2: saving refuses the real-time messages ----------------------------------------------------------
+# --- README difference 8: saving refuses the real-time messages -------------------------------------------
 
 @pytest.mark.parametrize('type_', ['clock', 'start', 'continue', 'stop', 'active_sensing', 'reset'])
 def test_save_refuses_realtime_messages_fix_2(type_):
@@ -622,7 +622,7 @@ def test_save_accepts_tune_request_fix_2():
         saved_bytes(theirs)         # mido calls tune_request real-time
 
 
-# --- fix 5: merged_track is never stale --------------------------------------------------------------------
+# --- README difference 8: merged_track is never stale -----------------------------------------------------
 
 def test_merged_track_reflects_edits_after_first_access_fix_5():
     data = smf(TWO_NOTES, ONE_NOTE)
@@ -645,7 +645,7 @@ def test_merged_track_reflects_edits_after_first_access_fix_5():
         assert mid.merged_track == merged
 
 
-# --- fix 6: charset per file ------------------------------------------------------------------------------
+# --- README difference 8: charset per file ---------------------------------------------------------------
 
 def test_charset_per_file_in_threads_fix_6():
     def named(name, charset):
@@ -689,7 +689,7 @@ def test_save_uses_the_files_charset_fix_6():
     assert saved_bytes(theirs) == saved_bytes(mid)
 
 
-# --- fix 10: SMPTE time division ---------------------------------------------------------------------------
+# --- README difference 8: SMPTE time division -----------------------------------------------------------
 
 @pytest.mark.parametrize('rate_byte, fps, ticks_per_frame', [
     (0xE7, 25, 40), (0xE8, 24, 4), (0xE3, 29.97, 80), (0xE2, 30, 100)])
@@ -720,7 +720,7 @@ def test_smpte_unknown_rate_stays_a_negative_ticks_per_beat_as_mido():
     assert saved_bytes(mid) == data
 
 
-# --- fix 12: play() --------------------------------------------------------------------------------------
+# --- README difference 8: play() ----------------------------------------------------------------------
 
 class FakeClock:
     """A clock that only moves when play() sleeps, and oversleeps by `late` seconds every time."""

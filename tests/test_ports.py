@@ -1,4 +1,5 @@
-"""Ports (midox.ports): the port contract, both _receive() contracts, callbacks, threads, MultiPort (fix 3).
+"""Ports (midox.ports): the port contract, both _receive() contracts, callbacks, threads, MultiPort
+(README difference 9).
 
 Blocking calls run on worker threads that are joined with a timeout, so a hang fails the test instead of
 stalling the run; waits are for conditions, never fixed sleeps. Where midox and mido behave alike, the same
@@ -1018,7 +1019,7 @@ def test_echo_port_like_mido():
     assert both(scenario) == (0, [1, 2], 9, None, [])
 
 
-# MultiPort (fix 3)
+# MultiPort (README difference 9)
 
 def test_multiport_receive_returns():
     a, b = EchoPort('a'), EchoPort('b')

@@ -8,6 +8,8 @@ MINOR_KEYS: Final[tuple[str, ...]]
 SMPTE_RATES: Final[tuple[float, ...]]
 SMPTE_MAX_HOURS: Final[int]
 
+class KeySignatureError(Exception): ...
+
 class Layout(IntEnum):
     PYTHON = 0
     SEQUENCE_NUMBER = 1
@@ -21,6 +23,8 @@ class Layout(IntEnum):
     KEY_SIGNATURE = 9
     DATA = 10
 
+def layout_values(layout: int, payload: bytes | bytearray | memoryview) -> tuple[Any, ...]: ...
+def layout_payload(layout: int, values: tuple[Any, ...]) -> list[int]: ...
 def configure(
     message_class: type,
     unknown_class: type,

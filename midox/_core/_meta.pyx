@@ -18,7 +18,8 @@ from cpython.object cimport PyObject, PyTypeObject
 from cpython.long cimport PyLong_AsLongAndOverflow, PyLong_CheckExact
 from cpython.unicode cimport PyUnicode_AsEncodedString, PyUnicode_Decode
 from libc.stdint cimport uint8_t
-from libc.string cimport memset
+
+import math
 
 cdef extern from "Python.h":
     object PyObject_GenericGetDict(object o, void *context)
@@ -105,51 +106,121 @@ cdef tuple _entry(int type_byte, PyObject *spec):
     return entry
 
 
+class KeySignatureError(Exception):
+    """Raised when a key_signature payload holds no known key (sharps or flats and mode)."""
+
+KeySignatureError.__module__ = 'midox.midifiles.meta'      # where users import it from, as from mido
+
+
+# Byte layouts: values <-> payload ------------------------------------------------------------------------------
+# One definition per layout, used by the file reader and writer here and by the built-in spec classes'
+# decode() and encode() (and so by build_meta_message(), MetaMessage.bytes() and from_bytes()).
+
+cdef tuple _layout_values(int layout, const uint8_t *p, Py_ssize_t n):
+    """The values a payload holds, in the spec's attribute order, as mido's spec decodes them: fewer than
+    the layout has where the payload ends first (the spec then raises mido's IndexError). Raises KeyError
+    for an unknown SMPTE rate and KeySignatureError for an unknown key, as mido does."""
+    cdef int sharps
+    if layout == SEQUENCE_NUMBER:
+        if n == 0:
+            return (0,)     # some files hold an empty one (mido issues 42 and 93): it reads as 0
+        return (p[0] << 8 | p[1],) if n >= 2 else ()
+    if layout == CHANNEL:
+        return (p[0],) if n else ()
+    if layout == PORT:
+        return (p[0] if n else 0,)      # empty in some files, as sequence_number
+    if layout == TEMPO:
+        return (p[0] << 16 | p[1] << 8 | p[2],) if n >= 3 else ()
+    if layout == SMPTE:
+        if n == 0:
+            return ()
+        if p[0] >> 5 >= len(SMPTE_RATES):
+            raise KeyError(p[0] >> 5)
+        return (SMPTE_RATES[p[0] >> 5], p[0] & SMPTE_MAX_HOURS) + tuple(p[1:min(n, 5)])
+    if layout == TIME_SIGNATURE:
+        # numerator, the denominator as a power of 2, clocks per click, notated 32nd notes per beat
+        return tuple((<object>1) << p[i] if i == 1 else p[i] for i in range(min(n, 4)))
+    if layout == KEY_SIGNATURE:
+        if n < 2:
+            return ()
+        sharps = <int>p[0] - 256 if p[0] >= 128 else p[0]
+        if p[1] > 1 or not -7 <= sharps <= 7:
+            # mido's wording (which calls any count below 7 "flats")
+            if sharps < 7:
+                raise KeySignatureError(f'Could not decode key with {abs(sharps)} flats and mode {p[1]}')
+            raise KeySignatureError(f'Could not decode key with {sharps} sharps and mode {p[1]}')
+        return (KEY_NAMES[p[1]][sharps + 7],)
+    if layout == NO_VALUES:
+        return ()
+    raise ValueError(f'{Layout(layout)!r} is not a byte layout')
+
+
+def layout_values(int layout, const uint8_t[::1] payload):
+    """The values of a payload of a byte layout (see _layout_values); for the built-in spec classes."""
+    return _layout_values(layout, &payload[0] if payload.shape[0] else NULL, payload.shape[0])
+
+
+def layout_payload(int layout, tuple values):
+    """The payload of a byte layout for values in the spec's attribute order, as mido's spec encodes them: a
+    list of ints, computed on the values as they are (an int above 255 is left to bytes() to refuse)."""
+    if layout == SEQUENCE_NUMBER:
+        return [values[0] >> 8, values[0] & 0xFF]
+    if layout == CHANNEL or layout == PORT:
+        return [values[0]]
+    if layout == TEMPO:
+        return [values[0] >> 16, values[0] >> 8 & 0xFF, values[0] & 0xFF]
+    if layout == SMPTE:
+        return [SMPTE_CODES[values[0]] << 5 | values[1], values[2], values[3], values[4], values[5]]
+    if layout == TIME_SIGNATURE:
+        return [values[0], _log2(values[1]), values[2], values[3]]
+    if layout == KEY_SIGNATURE:
+        return list(KEY_CODES[values[0]])
+    if layout == NO_VALUES:
+        return []
+    raise ValueError(f'{Layout(layout)!r} is not a byte layout')
+
+
+cdef object _log2(object denominator):
+    """The power of 2 a time signature's denominator is, as mido computes it: int(math.log(denominator, 2)),
+    which is exact up to 2**MAX_EXACT_POWER (then without the float)."""
+    cdef long value = _byte_value(denominator, 1 << MAX_EXACT_POWER)
+    cdef int power = 0
+    if value <= 0 or value & (value - 1):
+        return int(math.log(denominator, 2))
+    while value > 1:
+        value >>= 1
+        power += 1
+    return power
+
+
 cdef object build_meta_event(int type_byte, const uint8_t *payload, Py_ssize_t n, object delta, str charset,
                              const char *encoding):
     cdef PyObject *found = PyDict_GetItem(REGISTRY, type_byte)
     cdef tuple entry
-    cdef int layout, sharps, i
+    cdef int layout, i
     if found == NULL:
         return UNKNOWN_CLASS(type_byte, payload[:n], time=delta)
     entry = _entry(type_byte, found)
     layout = entry[1]
     names = <tuple>entry[3]
     attrs = {'type': entry[2]}      # type, the values in the spec's order, time: the order mido's have
-    if layout == SEQUENCE_NUMBER:
-        if n == 1:
-            return DECODE_WITH_SPEC(<object>found, payload[:n], delta, charset)
-        attrs[names[0]] = payload[0] << 8 | payload[1] if n else 0
-    elif layout == TEXT:
+    if layout == TEXT:
         try:
             attrs[names[0]] = PyUnicode_Decode(<const char *>payload, n, encoding, NULL)
         except Exception:           # the spec raises the decoding error
             return DECODE_WITH_SPEC(<object>found, payload[:n], delta, charset)
-    elif layout == CHANNEL and n >= 1:
-        attrs[names[0]] = payload[0]
-    elif layout == PORT:
-        attrs[names[0]] = payload[0] if n else 0
-    elif layout == NO_VALUES:
-        pass
-    elif layout == TEMPO and n >= 3:
-        attrs[names[0]] = payload[0] << 16 | payload[1] << 8 | payload[2]
-    elif (layout == SMPTE and n >= 5 and payload[0] >> 5 < 4 and payload[1] <= 59 and payload[2] <= 59
-            and payload[4] <= 99):
-        attrs[names[0]] = SMPTE_RATES[payload[0] >> 5]
-        attrs[names[1]] = payload[0] & SMPTE_MAX_HOURS
-        for i in range(2, 6):
-            attrs[names[i]] = payload[i - 1]
-    elif layout == TIME_SIGNATURE and n >= 4 and payload[1] <= MAX_EXACT_POWER:
-        attrs[names[0]] = payload[0]
-        attrs[names[1]] = 1 << payload[1]
-        attrs[names[2]] = payload[2]
-        attrs[names[3]] = payload[3]
-    elif layout == KEY_SIGNATURE and n >= 2 and payload[1] <= 1 and (payload[0] <= 7 or payload[0] >= 256 - 7):
-        sharps = <int>payload[0] - 256 if payload[0] >= 128 else payload[0]
-        attrs[names[0]] = KEY_NAMES[payload[1]][sharps + 7]
     elif layout == DATA:
         attrs[names[0]] = tuple(payload[:n])
-    else:       # not a layout of ours, or a payload the spec refuses or reads otherwise
+    elif layout != PYTHON:
+        try:
+            values = _layout_values(layout, payload, n)
+        except (KeyError, KeySignatureError):
+            values = None
+        if values is None or len(values) != len(names) or not _in_range(layout, values):
+            return DECODE_WITH_SPEC(<object>found, payload[:n], delta, charset)
+        for i in range(len(names)):
+            attrs[names[i]] = values[i]
+    else:       # not a layout of ours
         return DECODE_WITH_SPEC(<object>found, payload[:n], delta, charset)
     attrs['time'] = delta
     return _new_message(MESSAGE_CLASS, attrs)
@@ -165,14 +236,47 @@ cdef long _byte_value(object value, long high=255):
     return number if overflow == 0 and 0 <= number <= high else -1
 
 
+cdef bint _in_range(int layout, tuple values):
+    """Whether decoded values pass the checks of the spec's attributes (else the spec decodes and raises)."""
+    if layout == SMPTE:         # minutes, seconds, sub frames (the other values always fit)
+        return values[2] <= 59 and values[3] <= 59 and values[5] <= 99
+    if layout == TIME_SIGNATURE:
+        return values[1] <= 1 << MAX_EXACT_POWER
+    return True
+
+
+cdef bint _fits(int layout, tuple values):
+    """Whether values are what a byte layout holds, so that layout_payload() gives bytes 0..255."""
+    cdef Py_ssize_t i, bytes_from
+    if layout == SEQUENCE_NUMBER:
+        return _byte_value(values[0], 0xFFFF) >= 0
+    if layout == CHANNEL or layout == PORT:
+        return _byte_value(values[0]) >= 0
+    if layout == TEMPO:
+        return _byte_value(values[0], 0xFFFFFF) >= 0
+    if layout == KEY_SIGNATURE:
+        return type(values[0]) is str and values[0] in KEY_CODES
+    if layout == SMPTE:         # rate, hours, then four bytes
+        if type(values[0]) not in (int, float) or values[0] not in SMPTE_CODES:
+            return False
+        bytes_from = 2
+        if _byte_value(values[1], SMPTE_MAX_HOURS) < 0:
+            return False
+    elif layout == TIME_SIGNATURE:      # a byte, the denominator, two bytes
+        bytes_from = 2
+        if _byte_value(values[0]) < 0 or _byte_value(values[1], 1 << MAX_EXACT_POWER) <= 0:
+            return False
+    else:
+        return layout == NO_VALUES
+    for i in range(bytes_from, len(values)):
+        if _byte_value(values[i]) < 0:
+            return False
+    return True
+
+
 cdef object _payload(int layout, tuple names, dict attrs, const char *encoding):
     """The payload of a meta message of a built-in layout, as bytes; None if a value is not what the layout
     holds (then the spec's encode() decides, and raises what it raises)."""
-    cdef unsigned char out[6]
-    cdef long value
-    cdef int i
-    cdef Py_ssize_t n = 0
-    memset(out, 0, sizeof(out))
     if layout == TEXT:
         text = attrs.get(names[0])
         if type(text) is not str:
@@ -181,63 +285,16 @@ cdef object _payload(int layout, tuple names, dict attrs, const char *encoding):
             return PyUnicode_AsEncodedString(text, encoding, NULL)
         except Exception:
             return None
-    elif layout == DATA:
+    if layout == DATA:
         data = attrs.get(names[0])
         try:
             return bytes(data) if type(data) is tuple or type(data) is list else None
         except Exception:
             return None
-    elif layout == SEQUENCE_NUMBER:
-        value = _byte_value(attrs.get(names[0]), 0xFFFF)
-        if value < 0:
-            return None
-        out[0], out[1], n = value >> 8, value & 0xFF, 2
-    elif layout == CHANNEL or layout == PORT:
-        value = _byte_value(attrs.get(names[0]))
-        if value < 0:
-            return None
-        out[0], n = value, 1
-    elif layout == NO_VALUES:
-        n = 0
-    elif layout == TEMPO:
-        value = _byte_value(attrs.get(names[0]), 0xFFFFFF)
-        if value < 0:
-            return None
-        out[0], out[1], out[2], n = value >> 16, (value >> 8) & 0xFF, value & 0xFF, 3
-    elif layout == SMPTE:
-        rate = SMPTE_CODES.get(attrs.get(names[0]))
-        value = _byte_value(attrs.get(names[1]), SMPTE_MAX_HOURS)
-        if rate is None or value < 0:
-            return None
-        out[0] = <int>rate << 5 | value
-        for i in range(2, 6):
-            value = _byte_value(attrs.get(names[i]))
-            if value < 0:
-                return None
-            out[i - 1] = value
-        n = 5
-    elif layout == TIME_SIGNATURE:
-        value = _byte_value(attrs.get(names[1]), 1 << MAX_EXACT_POWER)
-        if value <= 0 or value & (value - 1):
-            return None         # not a power of 2 whose logarithm mido's float formula takes exactly
-        out[1] = 0
-        while value > 1:
-            value >>= 1
-            out[1] += 1
-        for i in (0, 2, 3):
-            value = _byte_value(attrs.get(names[i]))
-            if value < 0:
-                return None
-            out[i] = value
-        n = 4
-    elif layout == KEY_SIGNATURE:
-        code = KEY_CODES.get(attrs.get(names[0])) if type(attrs.get(names[0])) is str else None
-        if code is None:
-            return None
-        out[0], out[1], n = (<tuple>code)[0], (<tuple>code)[1], 2
-    else:
+    if layout == PYTHON:
         return None
-    return out[:n]
+    values = tuple([attrs.get(name) for name in names])
+    return bytes(layout_payload(layout, values)) if _fits(layout, values) else None
 
 
 cdef tuple encode_meta_event(object msg, str charset, const char *encoding):

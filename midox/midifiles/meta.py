@@ -28,7 +28,7 @@ from numbers import Integral, Real
 from typing import Any
 
 from midox._core import _meta
-from midox._core._meta import MAJOR_KEYS, MINOR_KEYS, SMPTE_MAX_HOURS, SMPTE_RATES, Layout
+from midox._core._meta import MAJOR_KEYS, MINOR_KEYS, SMPTE_MAX_HOURS, SMPTE_RATES, KeySignatureError, Layout
 # Variable-length quantities and the framing of meta events are byte formats of MIDI files, kept with them.
 from midox._core._smf import decode_variable_int, encode_variable_int, meta_event_bytes, split_meta_event
 
@@ -41,24 +41,10 @@ DEFAULT_CHARSET = 'latin1'
 _CHARSET = ContextVar('midox_meta_charset', default=DEFAULT_CHARSET)
 
 
-class KeySignatureError(Exception):
-    """Raised when a key_signature payload holds no known key (sharps or flats and mode)."""
-
-
 # --- tables -----------------------------------------------------------------------------------------------
 
-def _reverse_table(table):
-    return {value: key for key, value in table.items()}
-
-
-# Keys by (sharps, mode): sharps -7..7 (negative for flats), mode 0 major, 1 minor.
-_key_signature_decode = {(sharps, mode): names[sharps + 7]
-                         for mode, names in enumerate((MAJOR_KEYS, MINOR_KEYS)) for sharps in range(-7, 8)}
-_key_signature_encode = _reverse_table(_key_signature_decode)
-
-# SMPTE frame rates by the two bits above the hours in an smpte_offset payload.
-_smpte_framerate_decode = dict(enumerate(SMPTE_RATES))
-_smpte_framerate_encode = _reverse_table(_smpte_framerate_decode)
+_KEY_NAMES = frozenset(MAJOR_KEYS + MINOR_KEYS)     # sets, so that an unhashable value is a TypeError, as mido
+_SMPTE_RATE_SET = frozenset(SMPTE_RATES)
 
 # struct formats (pack, unpack) that reinterpret an integer's bits as another integer type (native sizes, as
 # mido: 'long' is the platform's C long).
@@ -179,17 +165,30 @@ class MetaSpec:
         return value
 
 
-class MetaSpec_sequence_number(MetaSpec):
+class _ByteLayoutSpec(MetaSpec):
+    """A spec whose payload is one of the byte layouts defined once in midox._core._meta (``layout``), which
+    decodes and encodes it as mido's spec of that type does, errors included."""
+
+    layout = Layout.NO_VALUES
+
+    def decode(self, message, data):
+        # The values are assigned one by one, each checked, as mido's specs do: a value out of range is
+        # reported before a payload that ends too soon.
+        values = _meta.layout_values(self.layout, bytes(data))
+        for name, value in zip(self.attributes, values):
+            setattr(message, name, value)
+        if len(values) < len(self.attributes):
+            raise IndexError('list index out of range')
+
+    def encode(self, message):
+        return _meta.layout_payload(self.layout, tuple([getattr(message, name) for name in self.attributes]))
+
+
+class MetaSpec_sequence_number(_ByteLayoutSpec):
     type_byte = 0x00
     attributes = ['number']
     defaults = [0]
-
-    def decode(self, message, data):
-        # Some files hold an empty sequence_number (mido issues 42 and 93): it reads as 0.
-        message.number = (data[0] << 8 | data[1]) if data else 0
-
-    def encode(self, message):
-        return [message.number >> 8, message.number & 0xFF]
+    layout = Layout.SEQUENCE_NUMBER
 
     def check(self, name, value):
         check_int(value, 0, 0xFFFF)
@@ -246,89 +245,55 @@ class MetaSpec_device_name(MetaSpec_track_name):
     type_byte = 0x09
 
 
-class MetaSpec_channel_prefix(MetaSpec):
+class MetaSpec_channel_prefix(_ByteLayoutSpec):
     type_byte = 0x20
     attributes = ['channel']
     defaults = [0]
-
-    def decode(self, message, data):
-        message.channel = data[0]
-
-    def encode(self, message):
-        return [message.channel]
+    layout = Layout.CHANNEL
 
     def check(self, name, value):
         check_int(value, 0, 0xFF)
 
 
-class MetaSpec_midi_port(MetaSpec):
+class MetaSpec_midi_port(_ByteLayoutSpec):
     type_byte = 0x21
     attributes = ['port']
     defaults = [0]
-
-    def decode(self, message, data):
-        message.port = data[0] if data else 0     # empty in some files, as sequence_number
-
-    def encode(self, message):
-        return [message.port]
+    layout = Layout.PORT
 
     def check(self, name, value):
         check_int(value, 0, 0xFF)
 
 
-class MetaSpec_end_of_track(MetaSpec):
+class MetaSpec_end_of_track(_ByteLayoutSpec):
     type_byte = 0x2F
     attributes: list[str] = []
     defaults: list[object] = []
 
-    def decode(self, message, data):
-        pass
 
-    def encode(self, message):
-        return []
-
-
-class MetaSpec_set_tempo(MetaSpec):
+class MetaSpec_set_tempo(_ByteLayoutSpec):
     type_byte = 0x51
     attributes = ['tempo']
     defaults = [500000]
-
-    def decode(self, message, data):
-        message.tempo = data[0] << 16 | data[1] << 8 | data[2]
-
-    def encode(self, message):
-        tempo = message.tempo
-        return [tempo >> 16, tempo >> 8 & 0xFF, tempo & 0xFF]
+    layout = Layout.TEMPO
 
     def check(self, name, value):
         check_int(value, 0, 0xFFFFFF)
 
 
-class MetaSpec_smpte_offset(MetaSpec):
+class MetaSpec_smpte_offset(_ByteLayoutSpec):
     type_byte = 0x54
     attributes = ['frame_rate', 'hours', 'minutes', 'seconds', 'frames', 'sub_frames']
     defaults = [24, 0, 0, 0, 0, 0]
-
-    def decode(self, message, data):
-        # Assigned one by one, as mido: a bad rate (KeyError) is reported before a short payload (IndexError).
-        message.frame_rate = _smpte_framerate_decode[data[0] >> 5]
-        message.hours = data[0] & SMPTE_MAX_HOURS
-        message.minutes = data[1]
-        message.seconds = data[2]
-        message.frames = data[3]
-        message.sub_frames = data[4]
-
-    def encode(self, message):
-        return [_smpte_framerate_encode[message.frame_rate] << 5 | message.hours,
-                message.minutes, message.seconds, message.frames, message.sub_frames]
+    layout = Layout.SMPTE
 
     def check(self, name, value):
         if name == 'frame_rate':
-            if value in _smpte_framerate_encode:     # TypeError for unhashable values, as mido
+            if value in _SMPTE_RATE_SET:
                 return
             if not isinstance(value, Real):
                 raise TypeError('frame_rate must be a number')
-            rates = ', '.join(str(rate) for rate in _smpte_framerate_encode)
+            rates = ', '.join(str(rate) for rate in SMPTE_RATES)
             raise ValueError(f'frame_rate must be one of {rates}')
         elif name == 'hours':
             check_int(value, 0, SMPTE_MAX_HOURS)
@@ -346,20 +311,11 @@ def _log2(value):
     return math.log(value, 2)
 
 
-class MetaSpec_time_signature(MetaSpec):
+class MetaSpec_time_signature(_ByteLayoutSpec):
     type_byte = 0x58
     attributes = ['numerator', 'denominator', 'clocks_per_click', 'notated_32nd_notes_per_beat']
     defaults = [4, 4, 24, 8]
-
-    def decode(self, message, data):
-        message.numerator = data[0]
-        message.denominator = 2 ** data[1]     # the payload holds its power of two
-        message.clocks_per_click = data[2]
-        message.notated_32nd_notes_per_beat = data[3]
-
-    def encode(self, message):
-        return [message.numerator, int(_log2(message.denominator)), message.clocks_per_click,
-                message.notated_32nd_notes_per_beat]
+    layout = Layout.TIME_SIGNATURE
 
     def check(self, name, value):
         if name == 'denominator':
@@ -371,30 +327,14 @@ class MetaSpec_time_signature(MetaSpec):
             check_int(value, 0, 255)
 
 
-class MetaSpec_key_signature(MetaSpec):
+class MetaSpec_key_signature(_ByteLayoutSpec):
     type_byte = 0x59
     attributes = ['key']
     defaults = ['C']
-
-    def decode(self, message, data):
-        sharps = signed('byte', data[0])
-        mode = data[1]
-        try:
-            message.key = _key_signature_decode[sharps, mode]
-        except KeyError as error:
-            # mido's wording (which calls any count below 7 "flats")
-            if sharps < 7:
-                text = f'Could not decode key with {abs(sharps)} flats and mode {mode}'
-            else:
-                text = f'Could not decode key with {sharps} sharps and mode {mode}'
-            raise KeySignatureError(text) from error
-
-    def encode(self, message):
-        sharps, mode = _key_signature_encode[message.key]
-        return [unsigned('byte', sharps), mode]
+    layout = Layout.KEY_SIGNATURE
 
     def check(self, name, value):
-        if value not in _key_signature_encode:
+        if value not in _KEY_NAMES:
             raise ValueError(f'invalid key {value!r}')
 
 
@@ -658,14 +598,11 @@ class UnknownMetaMessage(MetaMessage):
 
 # Reading and saving files decodes and encodes the payloads of these spec classes in C, by their layout
 # (exactly these classes: a subclass may decode otherwise, so its own decode() and encode() run).
+_TEXT_SPECS = (MetaSpec_text, MetaSpec_copyright, MetaSpec_track_name, MetaSpec_instrument_name, MetaSpec_lyrics,
+               MetaSpec_marker, MetaSpec_cue_marker, MetaSpec_device_name)
 _meta.configure(MetaMessage, UnknownMetaMessage, _META_SPECS, {
-    MetaSpec_sequence_number: Layout.SEQUENCE_NUMBER, MetaSpec_text: Layout.TEXT, MetaSpec_copyright: Layout.TEXT,
-    MetaSpec_track_name: Layout.TEXT, MetaSpec_instrument_name: Layout.TEXT, MetaSpec_lyrics: Layout.TEXT,
-    MetaSpec_marker: Layout.TEXT, MetaSpec_cue_marker: Layout.TEXT, MetaSpec_device_name: Layout.TEXT,
-    MetaSpec_channel_prefix: Layout.CHANNEL, MetaSpec_midi_port: Layout.PORT, MetaSpec_end_of_track: Layout.NO_VALUES,
-    MetaSpec_set_tempo: Layout.TEMPO, MetaSpec_smpte_offset: Layout.SMPTE,
-    MetaSpec_time_signature: Layout.TIME_SIGNATURE, MetaSpec_key_signature: Layout.KEY_SIGNATURE,
-    MetaSpec_sequencer_specific: Layout.DATA,
+    **{klass: Layout.TEXT for klass in _TEXT_SPECS}, MetaSpec_sequencer_specific: Layout.DATA,
+    **{klass: klass.layout for klass in _ByteLayoutSpec.__subclasses__()},
 }, _decode_with_spec, _encode_with_spec)
 
 

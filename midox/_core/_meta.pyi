@@ -7,6 +7,7 @@ MAJOR_KEYS: Final[tuple[str, ...]]
 MINOR_KEYS: Final[tuple[str, ...]]
 SMPTE_RATES: Final[tuple[float, ...]]
 SMPTE_MAX_HOURS: Final[int]
+INTEGER_MAX: Final[dict[int, int]]
 
 class KeySignatureError(Exception): ...
 

@@ -55,6 +55,9 @@ cpdef enum Layout:
     DATA                # the payload as a tuple of ints (sequencer_specific)
 
 
+# The largest value of each layout of one integer: what its payload holds.
+INTEGER_MAX = {SEQUENCE_NUMBER: 0xFFFF, CHANNEL: 0xFF, PORT: 0xFF, TEMPO: 0xFFFFFF}
+
 # How many attributes each layout sets, in the spec's order (a spec with another count is decoded in Python).
 cdef int[11] N_VALUES = [0, 1, 1, 1, 1, 0, 1, 6, 4, 1, 1]
 
@@ -248,12 +251,8 @@ cdef bint _in_range(int layout, tuple values):
 cdef bint _fits(int layout, tuple values):
     """Whether values are what a byte layout holds, so that layout_payload() gives bytes 0..255."""
     cdef Py_ssize_t i, bytes_from
-    if layout == SEQUENCE_NUMBER:
-        return _byte_value(values[0], 0xFFFF) >= 0
-    if layout == CHANNEL or layout == PORT:
-        return _byte_value(values[0]) >= 0
-    if layout == TEMPO:
-        return _byte_value(values[0], 0xFFFFFF) >= 0
+    if layout in INTEGER_MAX:
+        return _byte_value(values[0], INTEGER_MAX[layout]) >= 0
     if layout == KEY_SIGNATURE:
         return type(values[0]) is str and values[0] in KEY_CODES
     if layout == SMPTE:         # rate, hours, then four bytes

@@ -565,6 +565,18 @@ cdef class EndOfTrackFold:
             delta, self.carry = self.carry + delta, 0
         return delta
 
+    cdef int append_copy(self, list merged, object item, object delta) except -1:
+        """Append to merged a copy of item with its delta time, unless item is an end_of_track."""
+        delta = self.delta(item, delta)
+        if delta is not None:
+            merged.append(_with_time(item, delta))
+        return 0
+
+    cdef list closed(self, list merged):
+        """merged with the end_of_track that closes it."""
+        merged.append(end_of_track_message(self.carry))
+        return merged
+
 
 def encode_track(track, *, str charset='latin1'):
     """Encode a track as the body of an MTrk chunk, with running status.
@@ -763,12 +775,9 @@ cdef list _merge_k_way(list lists, list times):
             heap[0] = heap[n_heap]
         if n_heap:
             _sift_down(heap, n_heap, ticks, cursors)
-        delta = fold.delta(item, now - last)
+        fold.append_copy(merged, item, now - last)
         last = now
-        if delta is not None:
-            merged.append(_with_time(item, delta))
-    merged.append(end_of_track_message(fold.carry))
-    return merged
+    return fold.closed(merged)
 
 
 cdef inline bint _before(Py_ssize_t a, Py_ssize_t b, const int64_t **ticks, Py_ssize_t *cursors) noexcept:
@@ -823,12 +832,9 @@ cdef list _merge_by_sort(list lists):
     merged = []
     last = 0
     for now, item in timed:
-        delta = fold.delta(item, now - last)
+        fold.append_copy(merged, item, now - last)
         last = now
-        if delta is not None:
-            merged.append(_with_time(item, delta))
-    merged.append(end_of_track_message(fold.carry))
-    return merged
+    return fold.closed(merged)
 
 
 @cython.final

@@ -184,14 +184,16 @@ class _ByteLayoutSpec(MetaSpec):
         return _meta.layout_payload(self.layout, tuple([getattr(message, name) for name in self.attributes]))
 
 
-class MetaSpec_sequence_number(_ByteLayoutSpec):
-    type_byte = 0x00
-    attributes = ['number']
-    defaults = [0]
-    layout = Layout.SEQUENCE_NUMBER
+class _IntegerSpec(_ByteLayoutSpec):
+    """A byte layout spec of one integer attribute, from 0 to what its payload holds."""
 
     def check(self, name, value):
-        check_int(value, 0, 0xFFFF)
+        check_int(value, 0, _meta.INTEGER_MAX[self.layout])
+
+
+class MetaSpec_sequence_number(_IntegerSpec):
+    type_byte, layout = 0x00, Layout.SEQUENCE_NUMBER
+    attributes, defaults = ['number'], [0]
 
 
 class MetaSpec_text(MetaSpec):
@@ -199,11 +201,12 @@ class MetaSpec_text(MetaSpec):
     attributes = ['text']
     defaults = ['']
 
+    # The one attribute is the spec's (track_name and its subclasses call it name).
     def decode(self, message, data, charset=None):
-        message.text = decode_string(data, charset)
+        setattr(message, self.attributes[0], decode_string(data, charset))
 
     def encode(self, message, charset=None):
-        return encode_string(message.text, charset)
+        return encode_string(getattr(message, self.attributes[0]), charset)
 
     def check(self, name, value):
         check_str(value)
@@ -216,13 +219,6 @@ class MetaSpec_copyright(MetaSpec_text):
 class MetaSpec_track_name(MetaSpec_text):
     type_byte = 0x03
     attributes = ['name']
-    defaults = ['']
-
-    def decode(self, message, data, charset=None):
-        message.name = decode_string(data, charset)
-
-    def encode(self, message, charset=None):
-        return encode_string(message.name, charset)
 
 
 class MetaSpec_instrument_name(MetaSpec_track_name):
@@ -245,24 +241,14 @@ class MetaSpec_device_name(MetaSpec_track_name):
     type_byte = 0x09
 
 
-class MetaSpec_channel_prefix(_ByteLayoutSpec):
-    type_byte = 0x20
-    attributes = ['channel']
-    defaults = [0]
-    layout = Layout.CHANNEL
-
-    def check(self, name, value):
-        check_int(value, 0, 0xFF)
+class MetaSpec_channel_prefix(_IntegerSpec):
+    type_byte, layout = 0x20, Layout.CHANNEL
+    attributes, defaults = ['channel'], [0]
 
 
-class MetaSpec_midi_port(_ByteLayoutSpec):
-    type_byte = 0x21
-    attributes = ['port']
-    defaults = [0]
-    layout = Layout.PORT
-
-    def check(self, name, value):
-        check_int(value, 0, 0xFF)
+class MetaSpec_midi_port(_IntegerSpec):
+    type_byte, layout = 0x21, Layout.PORT
+    attributes, defaults = ['port'], [0]
 
 
 class MetaSpec_end_of_track(_ByteLayoutSpec):
@@ -271,21 +257,15 @@ class MetaSpec_end_of_track(_ByteLayoutSpec):
     defaults: list[object] = []
 
 
-class MetaSpec_set_tempo(_ByteLayoutSpec):
-    type_byte = 0x51
-    attributes = ['tempo']
-    defaults = [500000]
-    layout = Layout.TEMPO
-
-    def check(self, name, value):
-        check_int(value, 0, 0xFFFFFF)
+class MetaSpec_set_tempo(_IntegerSpec):
+    type_byte, layout = 0x51, Layout.TEMPO
+    attributes, defaults = ['tempo'], [500000]
 
 
 class MetaSpec_smpte_offset(_ByteLayoutSpec):
-    type_byte = 0x54
+    type_byte, layout = 0x54, Layout.SMPTE
     attributes = ['frame_rate', 'hours', 'minutes', 'seconds', 'frames', 'sub_frames']
     defaults = [24, 0, 0, 0, 0, 0]
-    layout = Layout.SMPTE
 
     def check(self, name, value):
         if name == 'frame_rate':
@@ -312,10 +292,9 @@ def _log2(value):
 
 
 class MetaSpec_time_signature(_ByteLayoutSpec):
-    type_byte = 0x58
+    type_byte, layout = 0x58, Layout.TIME_SIGNATURE
     attributes = ['numerator', 'denominator', 'clocks_per_click', 'notated_32nd_notes_per_beat']
     defaults = [4, 4, 24, 8]
-    layout = Layout.TIME_SIGNATURE
 
     def check(self, name, value):
         if name == 'denominator':
@@ -328,10 +307,8 @@ class MetaSpec_time_signature(_ByteLayoutSpec):
 
 
 class MetaSpec_key_signature(_ByteLayoutSpec):
-    type_byte = 0x59
-    attributes = ['key']
-    defaults = ['C']
-    layout = Layout.KEY_SIGNATURE
+    type_byte, layout = 0x59, Layout.KEY_SIGNATURE
+    attributes, defaults = ['key'], ['C']
 
     def check(self, name, value):
         if value not in _KEY_NAMES:
@@ -602,7 +579,9 @@ _TEXT_SPECS = (MetaSpec_text, MetaSpec_copyright, MetaSpec_track_name, MetaSpec_
                MetaSpec_marker, MetaSpec_cue_marker, MetaSpec_device_name)
 _meta.configure(MetaMessage, UnknownMetaMessage, _META_SPECS, {
     **{klass: Layout.TEXT for klass in _TEXT_SPECS}, MetaSpec_sequencer_specific: Layout.DATA,
-    **{klass: klass.layout for klass in _ByteLayoutSpec.__subclasses__()},
+    **{klass: klass.layout for klass in (MetaSpec_sequence_number, MetaSpec_channel_prefix, MetaSpec_midi_port,
+                                         MetaSpec_end_of_track, MetaSpec_set_tempo, MetaSpec_smpte_offset,
+                                         MetaSpec_time_signature, MetaSpec_key_signature)},
 }, _decode_with_spec, _encode_with_spec)
 
 

@@ -202,19 +202,11 @@ cdef class Message(BaseMessage):
         if type_id is None:
             raise LookupError(f'Unknown message type {type!r}')
         self._init(<int>type_id)
-        given[A_CHANNEL] = <PyObject *>channel
-        given[A_NOTE] = <PyObject *>note
-        given[A_VELOCITY] = <PyObject *>velocity
-        given[A_CONTROL] = <PyObject *>control
-        given[A_VALUE] = <PyObject *>value
-        given[A_PROGRAM] = <PyObject *>program
-        given[A_PITCH] = <PyObject *>pitch
-        given[A_POS] = <PyObject *>pos
-        given[A_SONG] = <PyObject *>song
-        given[A_FRAME_TYPE] = <PyObject *>frame_type
-        given[A_FRAME_VALUE] = <PyObject *>frame_value
-        given[A_DATA] = <PyObject *>data
-        given[GIVEN_TIME] = <PyObject *>time
+        given[A_CHANNEL], given[A_NOTE], given[A_VELOCITY] = <PyObject *>channel, <PyObject *>note, <PyObject *>velocity
+        given[A_CONTROL], given[A_VALUE], given[A_PROGRAM] = <PyObject *>control, <PyObject *>value, <PyObject *>program
+        given[A_PITCH], given[A_POS], given[A_SONG] = <PyObject *>pitch, <PyObject *>pos, <PyObject *>song
+        given[A_FRAME_TYPE], given[A_FRAME_VALUE] = <PyObject *>frame_type, <PyObject *>frame_value
+        given[A_DATA], given[GIVEN_TIME] = <PyObject *>data, <PyObject *>time
         self._apply(given, unknown, not skip_checks, False)
 
     cdef void _init(self, int type_id) noexcept:

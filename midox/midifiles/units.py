@@ -15,27 +15,15 @@ __all__ = ["bpm2tempo", "second2tick", "tempo2bpm", "tick2second"]
 
 
 def tick2second(tick, ticks_per_beat, tempo):
-    """Convert a time in ticks to seconds (a float).
-
-    ``ticks_per_beat`` is the file's resolution in ticks per quarter note (PPQN) and ``tempo`` is in
-    microseconds per quarter note::
-
-        >>> tick2second(480, 480, 500000)
-        0.5
-    """
+    """Convert a time in ticks to seconds (a float), at ``ticks_per_beat`` and ``tempo`` (microseconds per
+    quarter note): ``tick2second(480, 480, 500000) == 0.5``."""
     seconds_per_tick = tempo * 1e-6 / ticks_per_beat
     return tick * seconds_per_tick
 
 
 def second2tick(second, ticks_per_beat, tempo):
-    """Convert a time in seconds to ticks, rounded to the nearest integer (an int; halves round to even).
-
-    ``ticks_per_beat`` is the file's resolution in ticks per quarter note (PPQN) and ``tempo`` is in
-    microseconds per quarter note::
-
-        >>> second2tick(0.5, 480, 500000)
-        480
-    """
+    """The reverse of ``tick2second``: seconds to ticks, rounded to the nearest integer (an int; halves round
+    to even): ``second2tick(0.5, 480, 500000) == 480``."""
     seconds_per_tick = tempo * 1e-6 / ticks_per_beat
     return int(round(second / seconds_per_tick))
 

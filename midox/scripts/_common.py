@@ -1,4 +1,5 @@
 """What the programs share: one-line errors, a quiet end on Ctrl-C, closing ports, flushed output."""
+import argparse
 import contextlib
 import os
 import signal
@@ -62,6 +63,21 @@ def close_all(ports):
                 pass
 
 
+@contextlib.contextmanager
+def socket_port(ports, open_socket, failure):
+    """Open the socket port of midox-serve or midox-connect with open_socket() and yield it; on the way out
+    close it and ports (opened before). failure: what the ProgramError says if open_socket() fails."""
+    opened = []
+    try:
+        try:
+            opened.append(open_socket())
+        except OSError as error:
+            raise ProgramError(f'{failure}: {describe(error)}') from None
+        yield opened[0]
+    finally:
+        close_all(opened + ports)
+
+
 def open_ports(opener, names, kind):
     """Open a port with opener(name) for each name and return them; ProgramError if one cannot be opened
     (those opened already are closed)."""
@@ -110,6 +126,14 @@ def run(prog, body):
         _silence_stdout()
         return EXIT_ERROR
     return EXIT_OK if status is None else status
+
+
+def address_and_ports_parser(prog, description, address_help, port_help):
+    """The command line of midox-serve and midox-connect: an address, then one or more ports."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument('address', metavar='ADDRESS', help=address_help)
+    parser.add_argument('ports', metavar='PORT', nargs='+', help=port_help)
+    return parser
 
 
 def parse_address(address):

@@ -6,29 +6,22 @@ The program opens the input ports, connects to the server, prints ``Connected.``
 every message that arrives on any of the inputs. It ends with an error if the server goes away (mido's
 fails with a traceback on its next send, or never notices while the inputs are quiet).
 """
-import argparse
 import sys
 
 import midox
 from midox import ports as port_tools
 from midox import sockets
 
-from ._common import ProgramError, close_all, describe, open_ports, parse_address, run, say
+from ._common import (ProgramError, address_and_ports_parser, describe, open_ports, parse_address, run, say,
+                      socket_port)
 
 PROG = 'midox-connect'
 
 
 def make_parser():
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description='Send every message that arrives on MIDI input ports to a midox-serve server.')
-    parser.add_argument(
-        'address', metavar='ADDRESS',
-        help='host:port of the server to connect to')
-    parser.add_argument(
-        'ports', metavar='PORT', nargs='+',
-        help='an input port to forward messages from')
-    return parser
+    return address_and_ports_parser(
+        PROG, 'Send every message that arrives on MIDI input ports to a midox-serve server.',
+        address_help='host:port of the server to connect to', port_help='an input port to forward messages from')
 
 
 def _forward(inputs, server_port, address):
@@ -57,16 +50,9 @@ def _forward(inputs, server_port, address):
 def _main(args):
     host, portno = parse_address(args.address)
     inputs = open_ports(midox.open_input, args.ports, 'input')
-    server_port = None
-    try:
-        try:
-            server_port = sockets.connect(host, portno)
-        except OSError as error:
-            raise ProgramError(f'cannot connect to {args.address!r}: {describe(error)}') from None
+    with socket_port(inputs, lambda: sockets.connect(host, portno), f'cannot connect to {args.address!r}') as server:
         say('Connected.')
-        _forward(inputs, server_port, args.address)
-    finally:
-        close_all(inputs + ([server_port] if server_port is not None else []))
+        _forward(inputs, server, args.address)
 
 
 def main(argv=None):

@@ -10,29 +10,22 @@ arrived. An empty host (``:8080``) or ``*`` means every address of the machine.
 Difference from mido: mido's server never receives anything (its ``PortServer`` iteration hangs; README,
 "Differences from mido"), so ``mido-serve`` forwards nothing; this one does.
 """
-import argparse
 import sys
 
 import midox
 from midox.sockets import PortServer
 
-from ._common import ProgramError, close_all, describe, open_ports, parse_address, run, say
+from ._common import (ProgramError, address_and_ports_parser, describe, open_ports, parse_address, run, say,
+                      socket_port)
 
 PROG = 'midox-serve'
 
 
 def make_parser():
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description='Serve MIDI output ports over TCP: every message a connected client sends is sent to '
-                    'all of the ports.')
-    parser.add_argument(
-        'address', metavar='ADDRESS',
-        help='host:port to listen on (an empty host or * listens on every address)')
-    parser.add_argument(
-        'ports', metavar='PORT', nargs='+',
-        help='an output port to send the messages to')
-    return parser
+    return address_and_ports_parser(
+        PROG, 'Serve MIDI output ports over TCP: every message a connected client sends is sent to all of the ports.',
+        address_help='host:port to listen on (an empty host or * listens on every address)',
+        port_help='an output port to send the messages to')
 
 
 def _serve(server, outputs):
@@ -48,15 +41,8 @@ def _serve(server, outputs):
 def _main(args):
     host, portno = parse_address(args.address)
     outputs = open_ports(midox.open_output, args.ports, 'output')
-    server = None
-    try:
-        try:
-            server = PortServer(host, portno)
-        except OSError as error:
-            raise ProgramError(f'cannot serve on {args.address!r}: {describe(error)}') from None
+    with socket_port(outputs, lambda: PortServer(host, portno), f'cannot serve on {args.address!r}') as server:
         _serve(server, outputs)
-    finally:
-        close_all(([server] if server is not None else []) + outputs)
 
 
 def main(argv=None):

@@ -199,7 +199,4 @@ class Output(PortCommon, ports.BaseOutput):
     """A PortMidi output port. Messages are sent at once (latency 0, as in mido) unless ``latency`` is given."""
 
     def _send(self, message):
-        if message.type == "sysex":
-            self._stream.write_sysex(message.bin())
-        else:
-            self._stream.write(message.bin())
+        self._stream.write(message.bin())

@@ -76,6 +76,14 @@ class BackendUnavailable(ImportError):
         self.errors = list(errors)
 
 
+class VirtualPortsUnsupported(OSError, ValueError):
+    """A backend cannot create virtual ports: pygame.midi never, PortMidi before version 2.
+
+    An OSError, as every other failure to open a port, and a ValueError, which is what mido 1.3.3's PortMidi
+    and pygame backends raise.
+    """
+
+
 def _environ(suffix):
     """Return ``MIDOX_<suffix>``, else ``MIDO_<suffix>``, else None; an empty value counts as unset."""
     return os.environ.get("MIDOX_" + suffix) or os.environ.get("MIDO_" + suffix) or None

@@ -35,7 +35,7 @@ import os
 import threading
 import time
 
-from .backend import BackendUnavailable
+from .backend import BackendUnavailable, VirtualPortsUnsupported
 
 
 def _import_pygame_midi():
@@ -80,10 +80,6 @@ _lock = threading.RLock()
 _idle = {}
 # Whether a thread empties the idle input streams (see _drain_idle_inputs).
 _draining = False
-
-
-class _VirtualPortsUnsupported(OSError, ValueError):
-    """pygame.midi cannot create virtual ports (an OSError as the manual says, a ValueError as mido raises)."""
 
 
 def _init():
@@ -153,7 +149,7 @@ class PortCommon:
 
     def _open(self, virtual=False, callback=None, **kwargs):
         if virtual:
-            raise _VirtualPortsUnsupported("virtual ports are not supported by the Pygame backend")
+            raise VirtualPortsUnsupported("virtual ports are not supported by the Pygame backend")
         if callback is not None and not callable(callback):
             raise TypeError("callback must be callable or None")
         with _lock:

@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from midox.backends import BackendUnavailable, _portmidi, portmidi
-from midox.backends.backend import Backend
+from midox.backends.backend import Backend, VirtualPortsUnsupported
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -69,10 +69,11 @@ def test_opening_a_port_without_devices():
 
 @pytest.mark.skipif(_portmidi.HAS_VIRTUAL, reason="PortMidi 2 creates virtual ports")
 def test_virtual_ports_need_portmidi_2():
-    with pytest.raises(OSError) as info:
-        portmidi.Input("midox", virtual=True)
-    assert isinstance(info.value, ValueError)
-    assert str(info.value).startswith("virtual ports need PortMidi 2.0 or newer")
+    for name in ("midox", None):
+        with pytest.raises(VirtualPortsUnsupported) as info:
+            portmidi.Input(name, virtual=True)
+        assert isinstance(info.value, OSError) and isinstance(info.value, ValueError)   # mido: ValueError
+        assert str(info.value).startswith("virtual ports need PortMidi 2.0 or newer")
     with pytest.raises(OSError, match="^virtual ports need PortMidi 2.0 or newer"):
         _portmidi.open_virtual_output("midox")
 

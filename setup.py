@@ -23,7 +23,7 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 from setuptools.errors import PlatformError
 
-CORE_MODULES = ["_specs", "_checks", "_messages", "_parser", "_meta", "_smf"]
+CORE_MODULES = ["_specs", "_checks", "_messages", "_parser", "_meta", "_smf", "_pmevents"]
 PORTMIDI_MODULE = "midox.backends._portmidi"
 
 

@@ -11,8 +11,8 @@
  *
  * Define MIDOX_PM_FORCE_217 to build the 217 code paths against a 2.x header (for testing).
  *
- * Also here, in C with explicit bounds checks: unpacking PmEvents into a MIDI byte stream, formatting
- * PortMidi's error text, and a monotonic clock and sleep that run without the GIL.
+ * Also here: formatting PortMidi's error text, and a monotonic clock and sleep that run without the GIL.
+ * (PmEvent words are packed and unpacked by midox/_core/_pmevents.pyx, which needs no PortMidi.)
  */
 #ifndef MIDOX_PM_COMPAT_H
 #define MIDOX_PM_COMPAT_H
@@ -122,99 +122,6 @@ MIDOX_PM_INLINE void midox_pm_error_text(int err, char *buf, size_t cap)
             (void)midox_pm_append(buf, cap, pos, host);
         }
     }
-}
-
-/* ---- unpacking input ---------------------------------------------------------------------------------- */
-
-/* How many bytes a message with this status byte has (status included); 0 for a data byte. */
-MIDOX_PM_INLINE int midox_pm_message_length(unsigned int status)
-{
-    if (status < 0x80u)
-        return 0;
-    if (status < 0xC0u)          /* note_off, note_on, polytouch, control_change */
-        return 3;
-    if (status < 0xE0u)          /* program_change, aftertouch */
-        return 2;
-    if (status < 0xF0u)          /* pitchwheel */
-        return 3;
-    switch (status) {
-    case 0xF1u:                  /* quarter_frame */
-    case 0xF3u:                  /* song_select */
-        return 2;
-    case 0xF2u:                  /* songpos */
-        return 3;
-    default:                     /* F6, F7, the undefined F4 F5, real-time F8-FF (F0 is handled by the caller) */
-        return 1;
-    }
-}
-
-/*
- * Unpack count PmEvents into the MIDI byte stream they carry, writing at most cap bytes to out.
- *
- * A short message has its status in the low byte and its data bytes above it: only as many bytes as its
- * status says are taken (the unused high bytes are not MIDI data). A sysex message comes as words of four
- * bytes each, low byte first, up to the F7 that ends it; *in_sysex carries that state from one call to the
- * next. A real-time message that arrives during a sysex message is one of those four bytes, wherever it
- * fell: PortMidi 217 and 2.x both pack it into the sysex words (pm_read_short), although portmidi.h says it
- * gets an event of its own; it is passed through in place, and the parser delivers it and completes the
- * sysex message. A sysex message that ends without F7 (its next word starts with another status byte) is
- * simply cut: the status byte that follows tells the parser so.
- *
- * Return the number of bytes written, or -1 if cap is too small (the caller gives 4 bytes per event, which
- * is always enough).
- */
-MIDOX_PM_INLINE ptrdiff_t midox_pm_unpack(const PmEvent *events, size_t count, unsigned char *out, size_t cap,
-                                        int *in_sysex)
-{
-    size_t pos = 0;
-    size_t i;
-
-    for (i = 0; i < count; i++) {
-        uint32_t word = (uint32_t)events[i].message;
-        unsigned int status = (unsigned int)(word & 0xFFu);
-        int chunk = 0;
-
-        if (*in_sysex && status >= 0x80u && status < 0xF7u)
-            *in_sysex = 0;       /* truncated sysex: this event is a new message (maybe a new sysex) */
-        if (*in_sysex) {
-            chunk = 1;           /* the next four sysex bytes (data, real-time, or up to F7) */
-        } else if (status == 0xF0u) {
-            *in_sysex = 1;
-            chunk = 1;
-        }
-
-        if (chunk) {
-            int k;
-            for (k = 0; k < 4; k++) {
-                unsigned int byte = (unsigned int)((word >> (8 * k)) & 0xFFu);
-                if (pos + 1 > cap)
-                    return -1;
-                out[pos++] = (unsigned char)byte;
-                if (byte == 0xF7u) {
-                    *in_sysex = 0;
-                    break;
-                }
-                if (k > 0 && byte >= 0x80u && byte < 0xF8u) {
-                    /* a status byte inside the data: the sysex was cut; drop the rest of the word */
-                    *in_sysex = 0;
-                    break;
-                }
-            }
-            continue;
-        }
-
-        {
-            int length = midox_pm_message_length(status);
-            int k;
-            if (length == 0)
-                continue;        /* a stray data word outside sysex (e.g. after an overflow): not MIDI */
-            if (pos + (size_t)length > cap)
-                return -1;
-            for (k = 0; k < length; k++)
-                out[pos++] = (unsigned char)((word >> (8 * k)) & 0xFFu);
-        }
-    }
-    return (ptrdiff_t)pos;
 }
 
 /* ---- time ------------------------------------------------------------------------------------------- */

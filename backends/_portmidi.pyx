@@ -1,20 +1,28 @@
 """A thin binding to the PortMidi C library, for midox's PortMidi backend (``midox.backends.portmidi``).
 
-Devices are listed with ``get_devices()``; ``open_input()`` and ``open_output()`` open a device as a
-``Stream``. Input streams give the MIDI bytes they received with ``read()`` (a bytes object of whole or
-partial messages, for a ``midox.Parser``) and wait for input with ``wait()``, which releases the GIL;
-output streams take one message at a time with ``write()``.
+What the backend uses, and what a program driving PortMidi devices directly needs besides:
+
+- devices: ``get_devices()``, ``get_device_info()``, ``default_input_id()``, ``default_output_id()`` (``NO_DEVICE``
+  when there is none), ``refresh()`` and ``open_stream_count()``;
+- streams: ``open_input()``, ``open_output()`` and, with PortMidi 2 (``HAS_VIRTUAL``), ``open_virtual_input()``
+  and ``open_virtual_output()`` give a ``Stream``. An input stream's ``read()`` returns the MIDI bytes it
+  received (whole or partial messages, for a ``midox.Parser``), ``wait()`` waits for input with the GIL
+  released and ``interrupt()`` ends such a wait; an output stream's ``write()`` sends one message, at a
+  timestamp when the stream has a latency;
+- errors: ``PortMidiError`` (an OSError), whose message is PortMidi's own text (followed by the host's text
+  for a host error) and whose ``code`` is PortMidi's error number (``HOST_ERROR``, ``INVALID_DEVICE_ID``,
+  ``BAD_PTR``, ``BUFFER_OVERFLOW``, ...).
+
+PortMidi's filters and channel masks are left as PortMidi sets them (active sensing is filtered, as mido's
+ports do), and there are no batched or aborted writes. PortMidi's event words are packed and unpacked by
+``midox._core._pmevents``.
 
 PortMidi is not thread safe, and on Linux all its streams share one ALSA sequencer handle: every call into
 PortMidi made by this module holds one module-wide lock, taken with the GIL released, and no Python code
-runs while that lock is held. Failed PortMidi calls raise ``PortMidiError`` (an OSError) whose message is
-PortMidi's own text, followed by the host's text for a host error.
+runs while that lock is held.
 
 PortMidi is initialized on first use. ``refresh()`` re-initializes it, which is the only way to see devices
 plugged in since, and does so only while no stream of this process is open.
-
-Virtual devices (``open_virtual_input()``, ``open_virtual_output()``) need PortMidi 2; ``HAS_VIRTUAL`` tells
-whether this binding was built with them.
 """
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from cpython.exc cimport PyErr_CheckSignals
@@ -26,28 +34,22 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, strlen
 
 from libportmidi cimport (
-    MIDOX_PM_HAS_VIRTUAL, MIDOX_PM_V2, PM_DEFAULT_SYSEX_BUFFER_SIZE, PM_FILT_ACTIVE, PM_FILT_AFTERTOUCH,
-    PM_FILT_CHANNEL_AFTERTOUCH, PM_FILT_CLOCK, PM_FILT_CONTROL, PM_FILT_FD, PM_FILT_MTC, PM_FILT_NOTE,
-    PM_FILT_PITCHBEND, PM_FILT_PLAY, PM_FILT_POLY_AFTERTOUCH, PM_FILT_PROGRAM, PM_FILT_REALTIME, PM_FILT_RESET,
-    PM_FILT_SONG_POSITION, PM_FILT_SONG_SELECT, PM_FILT_SYSEX, PM_FILT_SYSTEMCOMMON, PM_FILT_TICK, PM_FILT_TUNE,
-    Pm_Abort, Pm_Close, Pm_CountDevices, Pm_GetDefaultInputDeviceID, Pm_GetDefaultOutputDeviceID,
-    Pm_GetDeviceInfo, Pm_GetErrorText, Pm_Initialize, Pm_OpenInput, Pm_OpenOutput, Pm_Poll, Pm_Read,
-    Pm_SetChannelMask, Pm_SetFilter, Pm_Terminate, Pm_Write, Pm_WriteShort, Pm_WriteSysEx, PmDeviceInfo, PmError,
-    PmEvent, PmMessage, PmTimestamp, PortMidiStream, midox_pm_create_virtual, midox_pm_delete_virtual,
-    midox_pm_error_text, midox_pm_is_virtual, midox_pm_message_length, midox_pm_now_us, midox_pm_sleep_us,
-    midox_pm_unpack, pmBadPtr, pmBufferOverflow, pmHostError, pmInvalidDeviceId, pmNoDevice,
+    MIDOX_PM_HAS_VIRTUAL, Pm_Close, Pm_CountDevices, Pm_GetDefaultInputDeviceID, Pm_GetDefaultOutputDeviceID,
+    Pm_GetDeviceInfo, Pm_Initialize, Pm_OpenInput, Pm_OpenOutput, Pm_Poll, Pm_Read, Pm_Terminate,
+    Pm_WriteShort, Pm_WriteSysEx, PmDeviceInfo, PmEvent, PmMessage, PmTimestamp, PortMidiStream,
+    midox_pm_create_virtual, midox_pm_delete_virtual, midox_pm_error_text, midox_pm_is_virtual,
+    midox_pm_now_us, midox_pm_sleep_us, pmBadPtr, pmBufferOverflow, pmHostError, pmInternalError,
+    pmInvalidDeviceId, pmNoDevice,
 )
+from midox._core._pmevents cimport WORD_BYTES, pack_message, unpack_word
 
 __all__ = [
     "DEFAULT_INPUT_BUFFER_SIZE",
     "HAS_VIRTUAL",
-    "PORTMIDI_2",
     "PortMidiError",
     "Stream",
-    "count_devices",
     "default_input_id",
     "default_output_id",
-    "error_text",
     "get_device_info",
     "get_devices",
     "open_input",
@@ -56,17 +58,12 @@ __all__ = [
     "open_virtual_input",
     "open_virtual_output",
     "refresh",
-    "unpack_events",
 ]
 
-#: True when this binding was built against PortMidi 2 (its header), False for PortMidi 217.
-PORTMIDI_2 = bool(MIDOX_PM_V2)
 #: True when virtual devices can be created (PortMidi 2; PortMidi reports an error where the system cannot).
 HAS_VIRTUAL = bool(MIDOX_PM_HAS_VIRTUAL)
 #: How many events an input stream buffers by default (mido's choice).
 DEFAULT_INPUT_BUFFER_SIZE = 1000
-#: PortMidi's PM_DEFAULT_SYSEX_BUFFER_SIZE.
-DEFAULT_SYSEX_BUFFER_SIZE = PM_DEFAULT_SYSEX_BUFFER_SIZE
 
 # PortMidi error codes (PmError), for PortMidiError.code.
 HOST_ERROR = pmHostError
@@ -76,33 +73,11 @@ BUFFER_OVERFLOW = pmBufferOverflow
 #: PortMidi's "no device" id (what default_input_id() returns when there is no default).
 NO_DEVICE = pmNoDevice
 
-# Input filters for Stream.set_filter() (PortMidi's PM_FILT_*). PortMidi filters FILT_ACTIVE by default.
-FILT_ACTIVE = PM_FILT_ACTIVE
-FILT_SYSEX = PM_FILT_SYSEX
-FILT_CLOCK = PM_FILT_CLOCK
-FILT_PLAY = PM_FILT_PLAY
-FILT_TICK = PM_FILT_TICK
-FILT_FD = PM_FILT_FD
-FILT_RESET = PM_FILT_RESET
-FILT_REALTIME = PM_FILT_REALTIME
-FILT_NOTE = PM_FILT_NOTE
-FILT_CHANNEL_AFTERTOUCH = PM_FILT_CHANNEL_AFTERTOUCH
-FILT_POLY_AFTERTOUCH = PM_FILT_POLY_AFTERTOUCH
-FILT_AFTERTOUCH = PM_FILT_AFTERTOUCH
-FILT_PROGRAM = PM_FILT_PROGRAM
-FILT_CONTROL = PM_FILT_CONTROL
-FILT_PITCHBEND = PM_FILT_PITCHBEND
-FILT_MTC = PM_FILT_MTC
-FILT_SONG_POSITION = PM_FILT_SONG_POSITION
-FILT_SONG_SELECT = PM_FILT_SONG_SELECT
-FILT_TUNE = PM_FILT_TUNE
-FILT_SYSTEMCOMMON = PM_FILT_SYSTEMCOMMON
-
 cdef enum:
     # The buffers on the C stack of one read(): READ_EVENTS events per Pm_Read, at most READ_CALLS calls.
     READ_EVENTS = 256
     READ_CALLS = 4
-    READ_BYTES = READ_EVENTS * READ_CALLS * 4
+    READ_BYTES = READ_EVENTS * READ_CALLS * WORD_BYTES
     TEXT_SIZE = 512
     # wait(): how long to sleep between polls, and how often to come back for Python's signal handlers.
     POLL_INTERVAL_US = 500
@@ -130,23 +105,6 @@ cdef object _error(int code, str message):
 
 cdef object _error_from_text(int code, const char *text):
     return _error(code, text.decode("utf-8", "replace"))
-
-
-cdef int _check_call(bint closed, int result, const char *text) except -1:
-    """Raise for a stream call made under the lock: the stream was closed, or PortMidi failed (text)."""
-    if closed:
-        raise _error(pmBadPtr, "the PortMidi stream is closed")
-    if result < 0:
-        raise _error_from_text(result, text)
-    return 0
-
-
-def error_text(int code):
-    """Return PortMidi's text for an error number (Pm_GetErrorText)."""
-    cdef const char *text = Pm_GetErrorText(<PmError>code)
-    if text == NULL:
-        return ""
-    return text.decode("utf-8", "replace")
 
 
 # ---- the lock and library state --------------------------------------------------------------------------------
@@ -249,15 +207,26 @@ def open_stream_count():
 
 # ---- devices ---------------------------------------------------------------------------------------------------
 
-def count_devices():
-    """Return the number of devices (Pm_CountDevices). Ids run from 0 to count_devices() - 1."""
-    cdef int count
+cdef enum Query:
+    COUNT_DEVICES
+    DEFAULT_INPUT
+    DEFAULT_OUTPUT
+
+
+cdef int _query(Query what) except? -2:
+    """Ask PortMidi for its device count or a default device id (initializing it first)."""
+    cdef int answer
     _ensure_initialized()
     with nogil:
         _lock()
-        count = Pm_CountDevices()
+        if what == COUNT_DEVICES:
+            answer = Pm_CountDevices()
+        elif what == DEFAULT_INPUT:
+            answer = Pm_GetDefaultInputDeviceID()
+        else:
+            answer = Pm_GetDefaultOutputDeviceID()
         _unlock()
-    return count
+    return answer
 
 
 cdef char *_copy_string(const char *text) noexcept nogil:
@@ -321,7 +290,7 @@ def get_device_info(int device_id):
 def get_devices():
     """Return the dicts of get_device_info() for every device, in id order (deleted virtual devices left out)."""
     devices = []
-    for device_id in range(count_devices()):
+    for device_id in range(_query(COUNT_DEVICES)):
         info = get_device_info(device_id)
         if info is not None:
             devices.append(info)
@@ -330,24 +299,12 @@ def get_devices():
 
 def default_input_id():
     """Return the id of the default input device, or NO_DEVICE (-1) if there is none."""
-    cdef int device_id
-    _ensure_initialized()
-    with nogil:
-        _lock()
-        device_id = Pm_GetDefaultInputDeviceID()
-        _unlock()
-    return device_id
+    return _query(DEFAULT_INPUT)
 
 
 def default_output_id():
     """Return the id of the default output device, or NO_DEVICE (-1) if there is none."""
-    cdef int device_id
-    _ensure_initialized()
-    with nogil:
-        _lock()
-        device_id = Pm_GetDefaultOutputDeviceID()
-        _unlock()
-    return device_id
+    return _query(DEFAULT_OUTPUT)
 
 
 # ---- streams ---------------------------------------------------------------------------------------------------
@@ -365,6 +322,55 @@ cdef bytes _encode_name(object name, str what):
     if b"\0" in encoded:
         raise ValueError(f"{what} must not contain NUL characters")
     return encoded
+
+
+# ---- what Stream._call runs under the lock -----------------------------------------------------------------------
+
+ctypedef int (*StreamCall)(PortMidiStream *stream, void *job) noexcept nogil
+
+
+cdef struct ReadJob:
+    unsigned char *out          # READ_BYTES long
+    Py_ssize_t length           # bytes written to out
+    int *in_sysex               # the stream's sysex state, carried from one read to the next
+
+
+cdef int _read_locked(PortMidiStream *stream, void *job) noexcept nogil:
+    """Read up to READ_CALLS * READ_EVENTS events into the job's buffer. Return 0, or Pm_Read's PmError if it
+    failed before anything was read (after some data the data is returned; the error comes again, or not, on
+    the next read)."""
+    cdef ReadJob *state = <ReadJob *>job
+    cdef PmEvent events[READ_EVENTS]
+    cdef int count, calls, i
+    cdef Py_ssize_t written
+    for calls in range(READ_CALLS):
+        count = Pm_Read(stream, events, READ_EVENTS)
+        if count < 0:
+            if count == <int>pmBufferOverflow:
+                state.in_sysex[0] = 0        # PortMidi flushed its buffer, the rest of a sysex message included
+            return count if state.length == 0 else 0
+        for i in range(count):
+            written = unpack_word(<uint32_t>events[i].message, state.out + state.length, READ_BYTES - state.length,
+                                  state.in_sysex)
+            if written < 0:
+                return <int>pmInternalError     # cannot happen: out holds WORD_BYTES for every event read
+            state.length += written
+        if count < READ_EVENTS:
+            break
+    return 0
+
+
+cdef struct WriteJob:
+    uint32_t word               # a short message, packed
+    unsigned char *sysex        # or a sysex message, F0 to F7 (NULL for a short message)
+    PmTimestamp when
+
+
+cdef int _write_locked(PortMidiStream *stream, void *job) noexcept nogil:
+    cdef WriteJob *message = <WriteJob *>job
+    if message.sysex != NULL:
+        return <int>Pm_WriteSysEx(stream, message.when, message.sysex)
+    return <int>Pm_WriteShort(stream, message.when, <PmMessage>message.word)
 
 
 cdef class Stream:
@@ -460,25 +466,28 @@ cdef class Stream:
             raise ValueError("not an output stream")
         return 0
 
-    # -- input
-
-    def poll(self):
-        """Return True if input is waiting to be read (Pm_Poll)."""
+    cdef int _call(self, StreamCall call, void *job) except -1:
+        """Run call(stream, job) with the lock held; raise PortMidiError if the stream is closed or call
+        returns a PmError (< 0). PortMidi's text is taken under the lock, while the host error is still call's."""
         cdef char text[TEXT_SIZE]
-        cdef int result = 0
+        cdef int err = 0
         cdef bint closed = False
-        self._check_direction(True)
         with nogil:
             _lock()
             if self._stream == NULL:
                 closed = True
             else:
-                result = <int>Pm_Poll(self._stream)
-                if result < 0:
-                    midox_pm_error_text(result, text, TEXT_SIZE)
+                err = call(self._stream, job)
+                if err < 0:
+                    midox_pm_error_text(err, text, TEXT_SIZE)
             _unlock()
-        _check_call(closed, result, text)
-        return result > 0
+        if closed:
+            raise _error(pmBadPtr, "the PortMidi stream is closed")
+        if err < 0:
+            raise _error_from_text(err, text)
+        return err
+
+    # -- input
 
     def read(self):
         """Read what input is waiting and return it as MIDI bytes (b'' if there is none).
@@ -489,49 +498,14 @@ cdef class Stream:
         Raises PortMidiError if PortMidi fails, e.g. with BUFFER_OVERFLOW when input was lost because it
         was not read in time (PortMidi then drops what it had buffered, and reading can go on).
         """
-        cdef PmEvent events[READ_EVENTS]
         cdef unsigned char out[READ_BYTES]
-        cdef char text[TEXT_SIZE]
-        cdef size_t length = 0
-        cdef ptrdiff_t unpacked
-        cdef int count = 0, calls = 0
-        cdef bint closed = False, overflowed = False
-        text[0] = 0
+        cdef ReadJob job
         self._check_direction(True)
-        with nogil:
-            _lock()
-            if self._stream == NULL:
-                closed = True
-            else:
-                while calls < READ_CALLS:
-                    calls += 1
-                    count = Pm_Read(self._stream, events, READ_EVENTS)
-                    if count < 0:
-                        midox_pm_error_text(count, text, TEXT_SIZE)
-                        if count == <int>pmBufferOverflow:
-                            # PortMidi flushed its buffer, the rest of a sysex message included.
-                            self._in_sysex = 0
-                        break
-                    if count == 0:
-                        break
-                    # At most 4 bytes per event, and READ_CALLS * READ_EVENTS events fit in out.
-                    unpacked = midox_pm_unpack(events, <size_t>count, out + length, READ_BYTES - length,
-                                               &self._in_sysex)
-                    if unpacked < 0:
-                        overflowed = True
-                        break
-                    length += <size_t>unpacked
-                    if count < READ_EVENTS:
-                        break
-            _unlock()
-        if closed:
-            raise _error(pmBadPtr, "the PortMidi stream is closed")
-        if overflowed:
-            raise RuntimeError("PortMidi events did not fit the read buffer")  # cannot happen: 4 bytes per event
-        if count < 0 and length == 0:
-            raise _error_from_text(count, text)
-        # An error after some data: return the data; the error comes again (or not) on the next read.
-        return PyBytes_FromStringAndSize(<char *>out, <Py_ssize_t>length)
+        job.out = out
+        job.length = 0
+        job.in_sysex = &self._in_sysex
+        self._call(_read_locked, &job)
+        return PyBytes_FromStringAndSize(<char *>out, job.length)
 
     def interrupt(self):
         """Make every wait() in progress on this stream return False now (from any thread)."""
@@ -601,212 +575,20 @@ cdef class Stream:
                 return False
             PyErr_CheckSignals()
 
-    def set_filter(self, int filters):
-        """Drop the input types given by FILT_* flags (Pm_SetFilter); PortMidi drops active sensing by default."""
-        cdef char text[TEXT_SIZE]
-        cdef int err = 0
-        cdef bint closed = False
-        self._check_direction(True)
-        with nogil:
-            _lock()
-            if self._stream == NULL:
-                closed = True
-            else:
-                err = <int>Pm_SetFilter(self._stream, filters)
-                if err < 0:
-                    midox_pm_error_text(err, text, TEXT_SIZE)
-            _unlock()
-        _check_call(closed, err, text)
-
-    def set_channel_mask(self, int mask):
-        """Receive channel messages only on the channels whose bit is set (bit 0 is channel 0)."""
-        cdef char text[TEXT_SIZE]
-        cdef int err = 0
-        cdef bint closed = False
-        self._check_direction(True)
-        if mask < 0 or mask > 0xFFFF:
-            raise ValueError(f"channel mask must be in range 0..0xFFFF, not {mask}")
-        with nogil:
-            _lock()
-            if self._stream == NULL:
-                closed = True
-            else:
-                err = <int>Pm_SetChannelMask(self._stream, mask)
-                if err < 0:
-                    midox_pm_error_text(err, text, TEXT_SIZE)
-            _unlock()
-        _check_call(closed, err, text)
-
     # -- output
 
-    cdef int _write_short_checked(self, uint32_t message, PmTimestamp timestamp) except -1:
-        cdef char text[TEXT_SIZE]
-        cdef int err = 0
-        cdef bint closed = False
-        with nogil:
-            _lock()
-            if self._stream == NULL:
-                closed = True
-            else:
-                err = <int>Pm_WriteShort(self._stream, timestamp, <PmMessage>message)
-                if err < 0:
-                    midox_pm_error_text(err, text, TEXT_SIZE)
-            _unlock()
-        _check_call(closed, err, text)
-        return 0
-
-    cdef int _write_sysex_checked(self, bytes message, PmTimestamp timestamp) except -1:
-        # message is a private, immutable copy that starts with F0, ends with F7 and holds only data bytes
-        # between: Pm_WriteSysEx reads up to the F7 and no further.
-        cdef unsigned char *data = <unsigned char *>PyBytes_AS_STRING(message)
-        cdef char text[TEXT_SIZE]
-        cdef int err = 0
-        cdef bint closed = False
-        with nogil:
-            _lock()
-            if self._stream == NULL:
-                closed = True
-            else:
-                err = <int>Pm_WriteSysEx(self._stream, timestamp, data)
-                if err < 0:
-                    midox_pm_error_text(err, text, TEXT_SIZE)
-            _unlock()
-        _check_call(closed, err, text)
-        return 0
-
-    def write_short(self, message, int timestamp=0):
-        """Write a short message packed as PortMidi packs it (status | data1 << 8 | data2 << 16)."""
-        self._check_direction(False)
-        if not 0 <= message <= 0xFFFFFF:
-            raise ValueError(f"a packed short message must be in range 0..0xFFFFFF, not {message}")
-        self._write_short_checked(<uint32_t>message, timestamp)
-
-    def write_sysex(self, data, int timestamp=0):
-        """Write a sysex message: bytes from F0 to F7, with only data bytes (0..127) between."""
-        self._check_direction(False)
-        cdef bytes message = bytes(data)
-        cdef Py_ssize_t size = len(message)
-        cdef const unsigned char *raw = <const unsigned char *>PyBytes_AS_STRING(message)
-        cdef Py_ssize_t i
-        if size < 2 or raw[0] != 0xF0 or raw[size - 1] != 0xF7:
-            raise ValueError("a sysex message must start with F0 and end with F7")
-        for i in range(1, size - 1):
-            if raw[i] >= 0x80:
-                raise ValueError(f"sysex data byte {raw[i]:#04x} at index {i} is not in range 0..127")
-        self._write_sysex_checked(message, timestamp)
-
     def write(self, data, int timestamp=0):
-        """Write one complete MIDI message given as bytes (a sysex message, or a 1 to 3 byte message)."""
+        """Write one complete MIDI message given as bytes: a sysex message (F0, data bytes, F7), or a 1 to 3
+        byte message. timestamp (PortMidi's milliseconds) only matters for a stream opened with a latency."""
         self._check_direction(False)
         cdef bytes message = bytes(data)
-        cdef Py_ssize_t size = len(message)
-        cdef const unsigned char *raw = <const unsigned char *>PyBytes_AS_STRING(message)
-        cdef Py_ssize_t i
-        cdef uint32_t packed = 0
-        if size == 0:
-            raise ValueError("cannot write an empty message")
-        if raw[0] == 0xF0:
-            self.write_sysex(message, timestamp)
-            return
-        if raw[0] < 0x80 or raw[0] == 0xF7:
-            raise ValueError(f"a message must start with a status byte other than F7, not {raw[0]:#04x}")
-        if size != midox_pm_message_length(raw[0]):
-            raise ValueError(f"a message with status {raw[0]:#04x} has {midox_pm_message_length(raw[0])} "
-                             f"bytes, not {size}")
-        for i in range(size):
-            if i > 0 and raw[i] >= 0x80:
-                raise ValueError(f"data byte {raw[i]:#04x} at index {i} is not in range 0..127")
-            packed |= (<uint32_t>raw[i]) << (8 * i)
-        self._write_short_checked(packed, timestamp)
-
-    def write_events(self, events):
-        """Write (message, timestamp) pairs with one Pm_Write call; message is packed as for write_short()."""
-        self._check_direction(False)
-        cdef list items = list(events)
-        cdef Py_ssize_t count = len(items), i
-        cdef PmEvent *buffer
-        cdef char text[TEXT_SIZE]
-        cdef int err = 0
-        cdef bint closed = False
-        if count == 0:
-            return
-        if count > MAX_BUFFER_SIZE:
-            raise ValueError(f"at most {MAX_BUFFER_SIZE} events can be written at once")
-        buffer = <PmEvent *>malloc(<size_t>count * sizeof(PmEvent))
-        if buffer == NULL:
-            raise MemoryError()
-        try:
-            for i in range(count):
-                message, timestamp = items[i]
-                if not 0 <= message <= 0xFFFFFFFF:
-                    raise ValueError(f"an event message must be in range 0..0xFFFFFFFF, not {message}")
-                buffer[i].message = <PmMessage><uint32_t>message
-                buffer[i].timestamp = <PmTimestamp>timestamp
-            with nogil:
-                _lock()
-                if self._stream == NULL:
-                    closed = True
-                else:
-                    err = <int>Pm_Write(self._stream, buffer, <int>count)
-                    if err < 0:
-                        midox_pm_error_text(err, text, TEXT_SIZE)
-                _unlock()
-        finally:
-            free(buffer)
-        _check_call(closed, err, text)
-
-    def abort(self):
-        """Stop output at once (Pm_Abort), possibly in the middle of a message; close the stream next."""
-        cdef char text[TEXT_SIZE]
-        cdef int err = 0
-        cdef bint closed = False
-        self._check_direction(False)
-        with nogil:
-            _lock()
-            if self._stream == NULL:
-                closed = True
-            else:
-                err = <int>Pm_Abort(self._stream)
-                if err < 0:
-                    midox_pm_error_text(err, text, TEXT_SIZE)
-            _unlock()
-        _check_call(closed, err, text)
-
-
-def unpack_events(messages, bint in_sysex=False):
-    """Unpack PmEvent message words as Stream.read() does; return (MIDI bytes, still inside sysex).
-
-    For tests and for code that gets PortMidi events elsewhere (e.g. pygame.midi): messages is an iterable
-    of 32-bit words, in_sysex says whether a sysex message is in progress before the first.
-    """
-    cdef list words = list(messages)
-    cdef Py_ssize_t count = len(words), i
-    cdef PmEvent *events = NULL
-    cdef unsigned char *out = NULL
-    cdef int state = 1 if in_sysex else 0
-    cdef ptrdiff_t length
-    if count == 0:
-        return b"", bool(in_sysex)
-    if count > MAX_BUFFER_SIZE:
-        raise ValueError(f"at most {MAX_BUFFER_SIZE} events can be unpacked at once")
-    events = <PmEvent *>malloc(<size_t>count * sizeof(PmEvent))
-    out = <unsigned char *>malloc(<size_t>count * 4)
-    try:
-        if events == NULL or out == NULL:
-            raise MemoryError()
-        for i in range(count):
-            word = words[i]
-            if not 0 <= word <= 0xFFFFFFFF:
-                raise ValueError(f"an event message must be in range 0..0xFFFFFFFF, not {word}")
-            events[i].message = <PmMessage><uint32_t>word
-            events[i].timestamp = 0
-        length = midox_pm_unpack(events, <size_t>count, out, <size_t>count * 4, &state)
-        if length < 0:
-            raise RuntimeError("PortMidi events did not fit the unpack buffer")  # cannot happen
-        return PyBytes_FromStringAndSize(<char *>out, <Py_ssize_t>length), bool(state)
-    finally:
-        free(events)
-        free(out)
+        cdef WriteJob job
+        job.when = timestamp
+        job.sysex = NULL
+        if pack_message(<const unsigned char *>PyBytes_AS_STRING(message), len(message), &job.word) == 0:
+            # A private, immutable copy: Pm_WriteSysEx reads up to its F7 and no further.
+            job.sysex = <unsigned char *>PyBytes_AS_STRING(message)
+        self._call(_write_locked, &job)
 
 
 cdef Stream _open(int device_id, bint is_input, int buffer_size, int latency, const char *virtual_name,

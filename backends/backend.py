@@ -76,6 +76,14 @@ class BackendUnavailable(ImportError):
         self.errors = list(errors)
 
 
+class VirtualPortsUnsupported(OSError, ValueError):
+    """A backend cannot create virtual ports: pygame.midi never, PortMidi before version 2.
+
+    An OSError, as every other failure to open a port, and a ValueError, which is what mido 1.3.3's PortMidi
+    and pygame backends raise.
+    """
+
+
 def _environ(suffix):
     """Return ``MIDOX_<suffix>``, else ``MIDO_<suffix>``, else None; an empty value counts as unset."""
     return os.environ.get("MIDOX_" + suffix) or os.environ.get("MIDO_" + suffix) or None
@@ -202,26 +210,21 @@ class Backend:
         :param callback: a function called with each message that arrives, instead of ``receive()``.
         :param kwargs: passed on to the backend's ``Input``, with ``api=`` added when the backend has one.
         """
-        if name is None:
-            name = self._default_port("INPUT")
-        kwargs["virtual"] = virtual
-        kwargs["callback"] = callback
-        return self._port_class("Input", "input")(name, **self._with_api(kwargs))
+        return self._open_port("Input", "input", name, kwargs, virtual=virtual, callback=callback)
 
     def open_output(self, name=None, virtual=False, autoreset=False, **kwargs):
-        """Open an output port and return it.
+        """Open an output port and return it, as ``open_input()`` opens an input (the backend's ``Output``; a
+        name of None means ``MIDOX_DEFAULT_OUTPUT``, else ``MIDO_DEFAULT_OUTPUT``).
 
-        :param name: the port name; None means ``MIDOX_DEFAULT_OUTPUT`` (else ``MIDO_DEFAULT_OUTPUT``) when
-            ``use_environ`` is true, else the backend's default port.
-        :param virtual: create a port that other programs can connect to (if the backend supports it).
         :param autoreset: send all_notes_off and reset_all_controllers on every channel when the port closes.
-        :param kwargs: passed on to the backend's ``Output``, with ``api=`` added when the backend has one.
         """
+        return self._open_port("Output", "output", name, kwargs, virtual=virtual, autoreset=autoreset)
+
+    def _open_port(self, attribute, what, name, kwargs, **options):
         if name is None:
-            name = self._default_port("OUTPUT")
-        kwargs["virtual"] = virtual
-        kwargs["autoreset"] = autoreset
-        return self._port_class("Output", "output")(name, **self._with_api(kwargs))
+            name = self._default_port(what.upper())
+        kwargs.update(options)
+        return self._port_class(attribute, what)(name, **self._with_api(kwargs))
 
     def open_ioport(self, name=None, virtual=False, callback=None, autoreset=False, **kwargs):
         """Open a port for input and output and return it.

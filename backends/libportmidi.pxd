@@ -3,7 +3,6 @@
 # Only what both PortMidi 217 and PortMidi 2.x declare is taken from portmidi.h directly; what differs
 # (virtual devices, PmDeviceInfo.is_virtual) goes through _pm_compat.h.
 from libc.stdint cimport int32_t, int64_t, uint32_t
-from libc.stddef cimport ptrdiff_t
 
 
 cdef extern from "portmidi.h" nogil:
@@ -43,34 +42,10 @@ cdef extern from "portmidi.h" nogil:
         int output
         int opened
 
-    int PM_FILT_ACTIVE
-    int PM_FILT_SYSEX
-    int PM_FILT_CLOCK
-    int PM_FILT_PLAY
-    int PM_FILT_TICK
-    int PM_FILT_FD
-    int PM_FILT_UNDEFINED
-    int PM_FILT_RESET
-    int PM_FILT_REALTIME
-    int PM_FILT_NOTE
-    int PM_FILT_CHANNEL_AFTERTOUCH
-    int PM_FILT_POLY_AFTERTOUCH
-    int PM_FILT_AFTERTOUCH
-    int PM_FILT_PROGRAM
-    int PM_FILT_CONTROL
-    int PM_FILT_PITCHBEND
-    int PM_FILT_MTC
-    int PM_FILT_SONG_POSITION
-    int PM_FILT_SONG_SELECT
-    int PM_FILT_TUNE
-    int PM_FILT_SYSTEMCOMMON
-    int PM_DEFAULT_SYSEX_BUFFER_SIZE
     unsigned int PM_HOST_ERROR_MSG_LEN
 
     PmError Pm_Initialize()
     PmError Pm_Terminate()
-    int Pm_HasHostError(PortMidiStream *stream)
-    const char *Pm_GetErrorText(PmError errnum)
     void Pm_GetHostErrorText(char *msg, unsigned int len)
     int Pm_CountDevices()
     PmDeviceID Pm_GetDefaultInputDeviceID()
@@ -80,26 +55,18 @@ cdef extern from "portmidi.h" nogil:
                          int32_t bufferSize, PmTimeProcPtr time_proc, void *time_info)
     PmError Pm_OpenOutput(PortMidiStream **stream, PmDeviceID outputDevice, void *outputDriverInfo,
                           int32_t bufferSize, PmTimeProcPtr time_proc, void *time_info, int32_t latency)
-    PmError Pm_SetFilter(PortMidiStream *stream, int32_t filters)
-    PmError Pm_SetChannelMask(PortMidiStream *stream, int mask)
-    PmError Pm_Abort(PortMidiStream *stream)
     PmError Pm_Close(PortMidiStream *stream)
     int Pm_Read(PortMidiStream *stream, PmEvent *buffer, int32_t length)
     PmError Pm_Poll(PortMidiStream *stream)
-    PmError Pm_Write(PortMidiStream *stream, PmEvent *buffer, int32_t length)
     PmError Pm_WriteShort(PortMidiStream *stream, PmTimestamp when, PmMessage msg)
     PmError Pm_WriteSysEx(PortMidiStream *stream, PmTimestamp when, unsigned char *msg)
 
 
 cdef extern from "_pm_compat.h" nogil:
-    int MIDOX_PM_V2
     int MIDOX_PM_HAS_VIRTUAL
     int midox_pm_is_virtual(const PmDeviceInfo *info)
     int midox_pm_create_virtual(int is_input, const char *name, const char *interf)
     int midox_pm_delete_virtual(int device_id)
     void midox_pm_error_text(int err, char *buf, size_t cap)
-    int midox_pm_message_length(unsigned int status)
-    ptrdiff_t midox_pm_unpack(const PmEvent *events, size_t count, unsigned char *out, size_t cap,
-                              int *in_sysex)
     int64_t midox_pm_now_us()
     void midox_pm_sleep_us(long microseconds)

@@ -8,8 +8,8 @@ and every function and port raises it (a ``BackendUnavailable``); the default ba
 Ports take these options besides the standard ones (others are ignored, as in mido):
 
 - ``virtual``: create a port that other programs connect to. This needs PortMidi 2; a binding built against
-  PortMidi 217 raises an error that is both an OSError (what the manual promises) and a ValueError (what
-  mido 1.3.3 raises for every virtual PortMidi port).
+  PortMidi 217 raises ``midox.backends.backend.VirtualPortsUnsupported``, both an OSError and a ValueError
+  (what mido 1.3.3 raises for every virtual PortMidi port).
 - ``buffer_size``: how many events PortMidi buffers (inputs: 1000, as in mido; input beyond it is lost and
   ``receive()`` raises OSError once).
 - ``latency`` (outputs): milliseconds PortMidi delays each message by; 0 (mido's choice) sends at once.
@@ -29,7 +29,7 @@ lock, instead of sleeping and polling in Python, and closing the port from anoth
 once; a name that is not found gives an error listing the ports there are; ``get_devices()`` gives booleans
 (mido: ints for ``is_input`` and ``is_output``) and also ``is_virtual``.
 """
-from .backend import BackendUnavailable
+from .backend import BackendUnavailable, VirtualPortsUnsupported
 
 
 class _MissingBinding:
@@ -72,10 +72,6 @@ _WAIT_SLICE = 0.05
 # How many reads one _receive() makes at most (each takes up to 1024 events), so that a flood of input
 # cannot keep receive() from returning.
 _MAX_READS = 16
-
-
-class _VirtualPortsUnavailable(OSError, ValueError):
-    """Virtual ports need PortMidi 2 (an OSError as the manual says, a ValueError as mido 1.3.3 raises)."""
 
 
 def _device(info):
@@ -141,15 +137,18 @@ class PortCommon:
             self.callback = callback
 
     def _open_virtual(self, is_input, buffer_size, latency):
-        if not _portmidi.HAS_VIRTUAL:
-            raise _VirtualPortsUnavailable(
-                "virtual ports need PortMidi 2.0 or newer, and midox's PortMidi binding was built against "
-                "PortMidi 217 (install PortMidi 2 and reinstall midox, or use the rtmidi backend)")
-        if not isinstance(self.name, str) or not self.name:
+        # Without virtual ports (PortMidi 217) the binding's error below comes first, whatever the name.
+        if _portmidi.HAS_VIRTUAL and (not isinstance(self.name, str) or not self.name):
             raise ValueError("a virtual PortMidi port needs a name")
-        if is_input:
-            return _portmidi.open_virtual_input(self.name, buffer_size=_input_buffer_size(buffer_size))
-        return _portmidi.open_virtual_output(self.name, buffer_size=buffer_size or 0, latency=latency)
+        try:
+            if is_input:
+                return _portmidi.open_virtual_input(self.name, buffer_size=_input_buffer_size(buffer_size))
+            return _portmidi.open_virtual_output(self.name, buffer_size=buffer_size or 0, latency=latency)
+        except _portmidi.PortMidiError as error:
+            if _portmidi.HAS_VIRTUAL:
+                raise
+            # A binding built against PortMidi 217: its error, as the class mido's users catch.
+            raise VirtualPortsUnsupported(*error.args) from None
 
     def _close(self):
         stream = self._stream
@@ -199,7 +198,4 @@ class Output(PortCommon, ports.BaseOutput):
     """A PortMidi output port. Messages are sent at once (latency 0, as in mido) unless ``latency`` is given."""
 
     def _send(self, message):
-        if message.type == "sysex":
-            self._stream.write_sysex(message.bin())
-        else:
-            self._stream.write(message.bin())
+        self._stream.write(message.bin())

@@ -35,7 +35,7 @@ import os
 import threading
 import time
 
-from .backend import BackendUnavailable
+from .backend import BackendUnavailable, VirtualPortsUnsupported
 
 
 def _import_pygame_midi():
@@ -61,7 +61,7 @@ except ImportError as error:
 
 from .. import ports
 from ._devices import find_device
-from ..messages.specs import SPEC_BY_STATUS
+from .._core import _pmevents
 
 __all__ = ["Input", "Output", "PortCommon", "get_devices"]
 
@@ -80,10 +80,6 @@ _lock = threading.RLock()
 _idle = {}
 # Whether a thread empties the idle input streams (see _drain_idle_inputs).
 _draining = False
-
-
-class _VirtualPortsUnsupported(OSError, ValueError):
-    """pygame.midi cannot create virtual ports (an OSError as the manual says, a ValueError as mido raises)."""
 
 
 def _init():
@@ -153,7 +149,7 @@ class PortCommon:
 
     def _open(self, virtual=False, callback=None, **kwargs):
         if virtual:
-            raise _VirtualPortsUnsupported("virtual ports are not supported by the Pygame backend")
+            raise VirtualPortsUnsupported("virtual ports are not supported by the Pygame backend")
         if callback is not None and not callable(callback):
             raise TypeError("callback must be callable or None")
         with _lock:
@@ -233,41 +229,13 @@ def _free_idle():
     midi.init()
 
 
-def _size(status):
-    """How many MIDI bytes a message with this status byte has (outside sysex); undefined ones count 1."""
-    spec = SPEC_BY_STATUS.get(status)
-    return spec["length"] if spec is not None else 1
-
-
 def _unpack(events, in_sysex=False):
     """Return the MIDI bytes of pygame.midi events and whether a sysex message is still in progress.
 
-    An event is ``[[status, data1, data2, data3], timestamp]``. A short message takes only the bytes of its
-    type. Sysex comes in events of four bytes, the last one ending at F7; a real-time message that arrives
-    during sysex is packed into the sysex bytes where it arrived (PortMidi's pm_read_short), outside sysex it
-    is an event of its own. A status byte other than real time ends (cuts) the sysex. Data bytes outside sysex
-    (its start was lost) are dropped.
+    An event is ``[[status, data1, data2, data3], timestamp]``: the four bytes of PortMidi's event word, low byte
+    first, which midox._core._pmevents unpacks (see there).
     """
-    out = bytearray()
-    for data, _timestamp in events:
-        status = data[0]
-        if status == 0xF0 or (in_sysex and (status < 0x80 or status >= 0xF7)):
-            in_sysex = True
-            for index, byte in enumerate(data):
-                if byte == 0xF7:
-                    out.append(byte)
-                    in_sysex = False
-                    break
-                if byte < 0x80 or byte >= 0xF8 or index == 0:
-                    out.append(byte)
-                else:
-                    # A status byte inside sysex data: not something PortMidi packs; the sysex is cut.
-                    in_sysex = False
-                    break
-        elif status >= 0x80:
-            in_sysex = False
-            out += bytes(data[:_size(status)])
-    return bytes(out), in_sysex
+    return _pmevents.unpack([int.from_bytes(bytes(data), "little") for data, _timestamp in events], in_sysex)
 
 
 class Input(PortCommon, ports.BaseInput):

@@ -21,7 +21,7 @@ def test_every_core_module_is_found():
     compiled = sorted(f'midox._core.{entry.name.split(".")[0]}' for entry in folder.iterdir()
                       if entry.name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)))
     assert compiled == CORE_MODULES
-    assert {'midox._core._messages', 'midox._core._parser', 'midox._core._smf'} <= set(CORE_MODULES)
+    assert {'midox._core._messages', 'midox._core._parser', 'midox._core._pmevents', 'midox._core._smf'} <= set(CORE_MODULES)
 
 
 @pytest.mark.parametrize('name', CORE_MODULES)
@@ -93,12 +93,18 @@ def test_import_does_not_import_mido_or_backend():
     assert out.strip() == '[]'
 
 
+# Loaded by the PortMidi and pygame backends only, not by ``import midox``.
+BACKEND_CORE_MODULES = ['midox._core._pmevents']
+
+
 def test_import_loads_compiled_core_in_fresh_interpreter():
+    names = [name for name in CORE_MODULES if name not in BACKEND_CORE_MODULES]
     code = (
         'import sys, importlib.machinery as m\n'
         'import midox\n'
-        f'names = {CORE_MODULES!r}\n'
+        f'names = {names!r}\n'
         'print(all(n in sys.modules and sys.modules[n].__file__.endswith(tuple(m.EXTENSION_SUFFIXES))'
         ' for n in names))\n'
+        f'print(any(n in sys.modules for n in {BACKEND_CORE_MODULES!r}))\n'
     )
-    assert _fresh_interpreter(code).strip() == 'True'
+    assert _fresh_interpreter(code).split() == ['True', 'False']

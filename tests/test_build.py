@@ -21,7 +21,8 @@ def test_every_core_module_is_found():
     compiled = sorted(f'midox._core.{entry.name.split(".")[0]}' for entry in folder.iterdir()
                       if entry.name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)))
     assert compiled == CORE_MODULES
-    assert {'midox._core._messages', 'midox._core._parser', 'midox._core._pmevents', 'midox._core._smf'} <= set(CORE_MODULES)
+    assert {'midox._core._messages', 'midox._core._parser', 'midox._core._pmevents',
+            'midox._core._smf'} <= set(CORE_MODULES)
 
 
 @pytest.mark.parametrize('name', CORE_MODULES)

@@ -1,6 +1,7 @@
 """The package must be the compiled one: these tests fail on a pure-Python or unbuilt tree."""
 import importlib
 import importlib.machinery
+import importlib.resources
 import inspect
 import os
 import subprocess
@@ -16,6 +17,14 @@ from package_layout import CORE_MODULES
 def test_every_core_module_is_found():
     assert CORE_MODULES == ['midox._core._checks', 'midox._core._messages', 'midox._core._meta',
                             'midox._core._parser', 'midox._core._smf', 'midox._core._specs']
+
+
+def test_every_compiled_core_module_ships_its_stub():
+    # setup.py builds one module per midox/_core/*.pyx; package_layout lists one per shipped .pyi.
+    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    compiled = sorted(f'midox._core.{entry.name.split(".")[0]}'
+                      for entry in importlib.resources.files('midox._core').iterdir() if entry.name.endswith(suffixes))
+    assert compiled == CORE_MODULES
 
 
 @pytest.mark.parametrize('name', CORE_MODULES)

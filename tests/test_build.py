@@ -16,7 +16,7 @@ from package_layout import CORE_MODULES
 
 def test_every_core_module_is_found():
     """Each compiled module of midox._core ships its stub and each stub its module: CORE_MODULES, read from the
-    stubs, is then every compiled module, with nothing listed by hand."""
+    stubs, is then every compiled module (setup.py builds one per midox/_core/*.pyx), nothing listed by hand."""
     folder = importlib.resources.files('midox._core')
     compiled = sorted(f'midox._core.{entry.name.split(".")[0]}' for entry in folder.iterdir()
                       if entry.name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)))

@@ -121,6 +121,13 @@ class BasePort:
     is_output = False
     _locking = True
 
+    def __new__(cls, *args, **kwargs):
+        # The lock is made here, not in __init__, so that a port whose __init__ does not call ours (mido
+        # allows that) has one too.
+        port = super().__new__(cls)
+        port._lock = threading.RLock() if cls._locking else DummyLock()
+        return port
+
     def __init__(self, name=None, **kwargs):
         """Set up the port and call self._open(**kwargs).
 
@@ -131,10 +138,6 @@ class BasePort:
             return
 
         self.name = name
-        if self._locking:
-            self._lock = threading.RLock()
-        else:
-            self._lock = DummyLock()
         self.closed = True
         self._open(**kwargs)
         self.closed = False
@@ -581,7 +584,6 @@ class IOPort(BaseIOPort):
         self.name = f'{str(input.name)} + {str(output.name)}'
         self._messages = self.input._messages
         self.closed = False
-        self._lock = DummyLock()
 
     @property
     def callback(self):

@@ -7,6 +7,7 @@ scenario runs on a port class derived from each library's base classes and the o
 import collections
 import itertools
 import queue
+import sys
 import threading
 import time
 
@@ -1023,6 +1024,28 @@ def test_callback_switched_under_load_loses_repeats_and_overlaps_nothing():
     assert log == list(range(total))
     assert len(served) >= 100
     port.close()
+
+
+def test_callback_set_again_right_after_clearing_it_is_called():
+    # The dispatcher of an endless stream looks at the callback after every message, so clearing and setting
+    # it again often lands while the thread is deciding to end: the new callback must still get a thread.
+    class Stream(BaseInput):
+        def _receive(self, block=True):
+            return Message('clock')
+
+    port = Stream()
+    port.callback = lambda message: None
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)     # switch threads as often as possible, to meet the race
+    try:
+        for _ in range(1500):
+            called = threading.Event()
+            port.callback = None
+            port.callback = lambda message, called=called: called.set()
+            assert called.wait(TIMEOUT), 'the callback set again got no dispatcher'
+    finally:
+        sys.setswitchinterval(interval)
+        port.close()
 
 
 @pytest.mark.parametrize('lock', [threading.RLock, midox.ports.DummyLock])

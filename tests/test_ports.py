@@ -1093,7 +1093,7 @@ def test_clearing_the_callback_ends_the_dispatcher():
     port.close()
 
 
-def test_close_ends_an_idle_dispatcher_before_returning():
+def test_close_ends_a_dispatcher_waiting_for_input_before_returning():
     port = MIDOX.ListPort()
     port.callback = lambda message: None
     thread = port._dispatch_thread

@@ -31,8 +31,10 @@ from .parser import Parser
 _DEFAULT_SLEEP_TIME = 0.001
 _sleep_time = _DEFAULT_SLEEP_TIME
 
-# Guards the lazy creation of a port's dispatch lock (ports whose __init__ skips BaseInput's).
-_dispatch_setup_lock = threading.Lock()
+# The states of an input port's callback dispatcher (BaseInput._dispatch_state).
+_IDLE = 'idle'                  # no dispatcher thread
+_DISPATCHING = 'dispatching'    # a thread delivers messages to the callback while there is one
+_STOPPING = 'stopping'          # close() told the thread to end: it takes no more messages
 
 
 def sleep():
@@ -92,12 +94,6 @@ class DummyLock:
         return False
 
 
-def _owns(lock):
-    """Return True if the current thread holds lock (an RLock); False if that cannot be told."""
-    is_owned = getattr(lock, '_is_owned', None)
-    return bool(is_owned is not None and is_owned())
-
-
 def _is_received_message(value):
     """Tell whether a value returned by _receive() is a message to hand to the caller.
 
@@ -121,6 +117,13 @@ class BasePort:
     is_output = False
     _locking = True
 
+    def __new__(cls, *args, **kwargs):
+        # The lock is made here, not in __init__, so that a port whose __init__ does not call ours (mido
+        # allows that) has one too.
+        port = super().__new__(cls)
+        port._lock = threading.RLock() if cls._locking else DummyLock()
+        return port
+
     def __init__(self, name=None, **kwargs):
         """Set up the port and call self._open(**kwargs).
 
@@ -131,10 +134,6 @@ class BasePort:
             return
 
         self.name = name
-        if self._locking:
-            self._lock = threading.RLock()
-        else:
-            self._lock = DummyLock()
         self.closed = True
         self._open(**kwargs)
         self.closed = False
@@ -204,9 +203,25 @@ class BaseInput(BasePort):
 
     is_input = True
 
-    # Callback dispatch state, as class defaults so that ports whose __init__ skips ours still work.
+    # The callback dispatcher's state, guarded by self._dispatch_cond (a Condition on the port lock):
+    #   _IDLE -> _DISPATCHING      a callback is set: a thread starts, takes one message at a time under the
+    #                              lock and calls the callback without it (_dispatch_busy meanwhile)
+    #   _DISPATCHING -> _IDLE      the thread ends by itself: the callback is None, or the port is closed and
+    #                              drained (closed from the callback or from _receive(), on the thread)
+    #   _DISPATCHING -> _STOPPING  close() from another thread; it waits until the thread ends (-> _IDLE)
+    # A setter waits for the delivery under way, so each message goes to the callback it was taken for: none
+    # is lost, delivered twice or out of order. These class defaults are a port's state without a callback.
     _dispatch_callback = None
+    _dispatch_state = _IDLE
     _dispatch_thread = None
+    _dispatch_busy = False      # the thread is delivering a message (calling the callback, without the lock)
+    _dispatch_done = 0          # deliveries finished: a waiting setter waits for the one under way only
+
+    def __new__(cls, *args, **kwargs):
+        port = super().__new__(cls, *args, **kwargs)
+        # A DummyLock cannot be waited on: such a port's dispatcher gets a lock of its own.
+        port._dispatch_cond = threading.Condition(None if isinstance(port._lock, DummyLock) else port._lock)
+        return port
 
     def __init__(self, name='', **kwargs):
         """Create an input port.
@@ -219,8 +234,6 @@ class BaseInput(BasePort):
         # Made before _open() so that _open() and a callback set there can use them (mido makes them after).
         self._parser = parser = Parser()
         self._messages = parser.messages
-        self._dispatch_waiters = []
-        self._dispatch_lock = threading.RLock()
         BasePort.__init__(self, name, **kwargs)
         if self._parser is not parser and self._messages is parser.messages:
             # _open() installed its own parser: receive what it parses.
@@ -252,8 +265,8 @@ class BaseInput(BasePort):
         Set it at any time; set None to receive messages again with receive(). The callback runs on a
         dispatcher thread that polls the port. When the setter returns, the old callback is not running
         (unless the setter was called from it) and will not be called again, and no message is lost or
-        delivered twice. While a callback is set the
-        port stays referenced (it is not garbage collected); close() or callback = None ends the thread.
+        delivered twice. While a callback is set the port stays referenced (it is not garbage collected);
+        close() or callback = None ends the thread.
         """
         return self._dispatch_callback
 
@@ -261,115 +274,81 @@ class BaseInput(BasePort):
     def callback(self, func):
         if func is not None and not callable(func):
             raise TypeError('callback must be callable or None')
-        waiters = self._get_dispatch_waiters()
-        # Announce the change so that a busy dispatcher lets go of the lock (see _dispatch_loop).
-        waiters.append(None)
-        try:
-            with self._get_dispatch_lock():
-                # The dispatcher delivers with this lock held: the old callback is not running now.
-                self._dispatch_callback = func
-                if func is not None and self._dispatch_thread is None:
-                    # A closed port only delivers what is still pending (mido returns pending messages
-                    # from a closed port too); during _open() the port is closed and __init__ starts later.
-                    if not getattr(self, 'closed', True) or getattr(self, '_messages', None):
-                        self._start_dispatcher()
-        finally:
-            waiters.pop()
-
-    def _get_dispatch_lock(self):
-        lock = self.__dict__.get('_dispatch_lock')
-        if lock is None:
-            with _dispatch_setup_lock:
-                lock = self.__dict__.get('_dispatch_lock')
-                if lock is None:
-                    lock = self._dispatch_lock = threading.RLock()
-        return lock
-
-    def _get_dispatch_waiters(self):
-        waiters = self.__dict__.get('_dispatch_waiters')
-        if waiters is None:
-            with _dispatch_setup_lock:
-                waiters = self.__dict__.setdefault('_dispatch_waiters', [])
-        return waiters
-
-    def _start_dispatcher(self):
-        # Called with the dispatch lock held.
-        thread = threading.Thread(target=self._dispatch_loop, daemon=True,
-                                  name=f'midox callback dispatcher for {self.name!r}')
-        self._dispatch_thread = thread
-        thread.start()
+        dispatch = self._dispatch_cond
+        with dispatch:
+            self._dispatch_callback = func
+            if self._dispatch_state is _IDLE:
+                # A closed port only delivers what is still pending (mido returns pending messages from a
+                # closed port too); during _open() the port is closed and __init__ starts the thread later.
+                if func is not None and (not getattr(self, 'closed', True) or getattr(self, '_messages', None)):
+                    self._dispatch_state = _DISPATCHING
+                    self._dispatch_thread = threading.Thread(
+                        target=self._dispatch_loop, daemon=True,
+                        name=f'midox callback dispatcher for {getattr(self, "name", None)!r}')
+                    self._dispatch_thread.start()
+            elif self._dispatch_busy and self._dispatch_thread is not threading.current_thread():
+                # The old callback is delivering a message: wait until it returns (waiting releases the lock).
+                done = self._dispatch_done
+                dispatch.wait_for(lambda: not self._dispatch_busy or self._dispatch_done != done)
 
     def _dispatch_loop(self):
-        """Deliver received messages to the callback until it is cleared, close() stops the thread or the
-        port is closed and drained."""
-        me = threading.current_thread()
-        lock = self._get_dispatch_lock()
-        waiters = self._get_dispatch_waiters()
-        try:
-            while True:
-                with lock:
-                    # Taking a message and handing it over happen under one lock: a callback change never
-                    # splits them, so messages are neither lost nor delivered out of order.
-                    if self._dispatch_thread is not me:
-                        return
-                    callback = self._dispatch_callback
-                    if callback is None:
-                        return
+        """The dispatcher thread: deliver messages to the callback until the callback is None, close()
+        stops it, or the port is closed and drained."""
+        dispatch = self._dispatch_cond
+        with dispatch:
+            try:
+                while (callback := self._dispatch_callback) is not None and self._dispatch_state is _DISPATCHING:
+                    message = self._next_message(block=False, check_callback=False)
+                    if message is None and self._end_of_input():
+                        break
+                    # Claimed under the lock: a setter waits for this delivery to end, not for the next one.
+                    self._dispatch_busy = message is not None
+                    # Let go of the lock while waiting for input and while the callback runs.
+                    dispatch.release()
                     try:
-                        message = self._next_message(block=False, check_callback=False)
-                    except Exception:
-                        # The device failed: report it once and stop rather than fail on every poll.
-                        _report_callback_error()
-                        return
-                    if message is None:
-                        if self.closed:
-                            return
-                    else:
-                        try:
-                            callback(message)
-                        except Exception:
-                            # Like an uncaught exception in a thread: reported, and delivery goes on.
-                            _report_callback_error()
-                if message is None:
-                    self._wait_for_input()
-                # A lock is not fair: let a waiting setter in before taking the next message.
-                while waiters:
-                    sleep()
-        finally:
-            with lock:
-                if self._dispatch_thread is me:
-                    # Unregister, so that setting a callback again starts a new dispatcher.
-                    self._dispatch_thread = None
-
-    def _stop_dispatcher(self):
-        """Stop the callback dispatcher, waiting for a delivery in progress when that is safe."""
-        thread = self._dispatch_thread
-        if thread is None or thread is threading.current_thread():
-            # Closed from a callback or from _receive() on the dispatcher: it drains and ends by itself.
-            return
-        if _owns(self._lock):
-            # Closed inside _receive()/_send() of another thread: the dispatcher may be waiting for the
-            # port lock we hold, so only tell it to stop.
-            self._dispatch_thread = None
-            return
-        waiters = self._get_dispatch_waiters()
-        waiters.append(None)
-        try:
-            with self._get_dispatch_lock():
-                if self._dispatch_thread is thread:
-                    self._dispatch_thread = None
-        finally:
-            waiters.pop()
-        thread.join()
+                        if message is None:
+                            self._wait_for_input()
+                        else:
+                            try:
+                                callback(message)
+                            except Exception:
+                                # Like an uncaught exception in a thread: reported, and delivery goes on.
+                                _report_callback_error()
+                    finally:
+                        dispatch.acquire()
+                    if self._dispatch_busy:
+                        self._dispatch_busy = False
+                        self._dispatch_done += 1
+                        dispatch.notify_all()
+            except Exception:
+                # The device failed: report it once and stop rather than fail on every poll.
+                _report_callback_error()
+            finally:
+                # Still under the lock that the loop's condition was checked with: a setter either came before
+                # (and the loop saw its callback) or comes after and starts a new thread.
+                self._dispatch_state = _IDLE
+                self._dispatch_thread = None
+                self._dispatch_busy = False
+                dispatch.notify_all()
 
     def close(self):
         """Close the port.
 
         If the port is already closed, nothing happens. A callback is not called again once close()
-        returns; messages it did not get stay pending.
+        returns; messages it did not get stay pending. Called on the dispatcher thread (from the callback
+        or from _receive()), close() lets the dispatcher deliver what is pending, and it ends by itself.
         """
-        self._stop_dispatcher()
-        super().close()
+        dispatch = self._dispatch_cond
+        me = threading.current_thread()
+        with dispatch:
+            while (thread := self._dispatch_thread) is not None and thread is not me:
+                self._dispatch_state = _STOPPING
+                # Waiting releases the port lock, also when the caller holds it (close() inside another
+                # thread's _send()), so that the delivery under way can finish.
+                dispatch.wait_for(lambda: self._dispatch_thread is not thread)
+                # The thread has left its loop and needs the lock no more.
+                thread.join()
+            super().close()
 
     def _check_callback(self):
         if getattr(self, 'callback', None) is not None:
@@ -381,8 +360,9 @@ class BaseInput(BasePort):
         """Wait, without the port lock, until a message may have arrived; override.
 
         The default sleeps for get_sleep_time() seconds (polling). Ports that learn of arriving messages
-        (a device callback, a readable socket) wait for that instead, and must also wake when the port closes.
-        Returning early is always allowed.
+        (a device callback, a readable socket) wait for that instead, but briefly: the callback dispatcher
+        notices close() (which waits for it) and a cleared callback only between two waits. Returning early,
+        for instance when the port closes, is always allowed.
         """
         sleep()
 
@@ -581,7 +561,6 @@ class IOPort(BaseIOPort):
         self.name = f'{str(input.name)} + {str(output.name)}'
         self._messages = self.input._messages
         self.closed = False
-        self._lock = DummyLock()
 
     @property
     def callback(self):

@@ -5,8 +5,10 @@ Blocking calls run on worker threads that are joined with a timeout, so a hang f
 stalling the run; waits are for conditions, never fixed sleeps. Where midox and mido behave alike, the same
 scenario runs on a port class derived from each library's base classes and the outcomes are compared.
 """
+import collections
 import itertools
 import queue
+import sys
 import threading
 import time
 
@@ -958,6 +960,229 @@ def test_device_error_in_dispatcher_is_reported_and_stops_it(monkeypatch):
     port.callback = print
     wait_for(lambda: port._dispatch_thread is None, what='the dispatcher to stop')
     assert reported and reported[0].exc_type is OSError
+
+
+def test_callback_switched_under_load_loses_repeats_and_overlaps_nothing():
+    # A feeder keeps a backlog of messages on the port while the main thread switches between fresh
+    # callbacks and receive(), so a setter usually comes while the dispatcher is busy. Every message goes to
+    # exactly one consumer, in order; once the setter returns, the callback it replaced is not running and
+    # is never called again.
+    port = MIDOX.ListPort()
+    total = 3000
+    log = []            # positions, in the order of delivery
+    served = {}         # generation of a callback -> how many messages it got
+    running = set()     # generations of the callbacks now running
+    retired = set()     # generations of the callbacks replaced (their setter returned)
+    late = []           # (generation, position) of calls to a retired callback
+    still_running = []  # generations that ran after the setter that replaced them returned
+
+    def share(generation):
+        """How many messages a consumer takes before the main thread switches to the next one."""
+        return generation % 7 + 1
+
+    def make(generation, had_its_share):
+        def deliver(message):
+            running.add(generation)
+            if generation in retired:
+                late.append((generation, message.pos))
+            log.append(message.pos)
+            served[generation] = served.get(generation, 0) + 1
+            if served[generation] >= share(generation):
+                had_its_share.set()     # the switch comes while this callback goes on delivering
+            time.sleep(0)               # a callback that does I/O lets other threads run in the middle
+            running.discard(generation)
+        return deliver
+
+    def feeder():
+        for i in range(total):
+            deadline = time.monotonic() + TIMEOUT
+            while i - len(log) > 40:
+                if time.monotonic() > deadline:
+                    raise TimeoutError('nobody consumes')
+                time.sleep(0.0002)
+            port.send(seq(i))
+
+    worker = Worker(feeder)
+    generation = 0
+    had_its_share = threading.Event()
+    port.callback = make(generation, had_its_share)
+    while len(log) < total:
+        if port.callback is None:
+            for message in itertools.islice(port.iter_pending(), share(generation)):
+                log.append(message.pos)
+        else:
+            wait_for(lambda: had_its_share.wait(0.001) or len(log) >= total, what=f'callback {generation}')
+        old, generation = generation, generation + 1
+        had_its_share = threading.Event()
+        port.callback = None if generation % 3 == 0 else make(generation, had_its_share)
+        if old in running:
+            still_running.append(old)
+        retired.add(old)
+    port.callback = None
+    worker.value()
+    assert late == []
+    assert still_running == []
+    assert log == list(range(total))
+    assert len(served) >= 100
+    port.close()
+
+
+def test_callback_set_again_right_after_clearing_it_is_called():
+    # The dispatcher of an endless stream looks at the callback after every message, so clearing and setting
+    # it again often lands while the thread is deciding to end: the new callback must still get a thread.
+    class Stream(BaseInput):
+        def _receive(self, block=True):
+            return Message('clock')
+
+    port = Stream()
+    port.callback = lambda message: None
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)     # switch threads as often as possible, to meet the race
+    try:
+        for _ in range(1500):
+            called = threading.Event()
+            port.callback = None
+            port.callback = lambda message, called=called: called.set()
+            assert called.wait(TIMEOUT), 'the callback set again got no dispatcher'
+    finally:
+        sys.setswitchinterval(interval)
+        port.close()
+
+
+@pytest.mark.parametrize('lock', [threading.RLock, midox.ports.DummyLock])
+def test_port_whose_init_skips_ours_takes_a_callback(lock):
+    # mido lets a subclass set up the state it needs instead of calling the base __init__ (mido's own IOPort
+    # does, with a DummyLock).
+    class Bare(BaseInput):
+        def __init__(self, name):
+            self.name = name
+            self._lock = lock()
+            self._messages = collections.deque()
+            self.device = queue.Queue()
+            self.closed = False
+
+        def _receive(self, block=True):
+            try:
+                return self.device.get_nowait()
+            except queue.Empty:
+                return None
+
+    port = Bare('bare')
+    got = []
+    port.callback = got.append
+    for i in range(3):
+        port.device.put(seq(i))
+    wait_for(lambda: len(got) == 3, what='the callback')
+    port.callback = None
+    port.device.put(seq(3))
+    assert timed(port.receive).pos == 3
+    port.callback = got.append
+    thread = port._dispatch_thread
+    timed(port.close)
+    assert port.closed and port._dispatch_thread is None and not thread.is_alive()
+    assert [m.pos for m in got] == [0, 1, 2]
+
+
+def test_clearing_the_callback_ends_the_dispatcher():
+    port = MIDOX.ListPort()
+    port.callback = lambda message: None
+    thread = port._dispatch_thread
+    assert thread.is_alive()
+    port.callback = None
+    wait_for(lambda: not thread.is_alive(), what='the dispatcher to end')
+    assert port._dispatch_thread is None
+    port.close()
+
+
+def test_close_ends_a_dispatcher_waiting_for_input_before_returning():
+    port = MIDOX.ListPort()
+    port.callback = lambda message: None
+    thread = port._dispatch_thread
+    timed(port.close)
+    assert port._dispatch_thread is None and not thread.is_alive()
+    assert port.callback is not None    # close() stops the delivery; the attribute is left as it was
+
+
+def test_callback_set_on_a_closed_port_gets_the_pending_messages_then_ends():
+    port = MIDOX.ListPort()
+    port.close()
+    port.callback = print
+    assert port._dispatch_thread is None    # nothing to deliver: no thread
+    port.callback = None
+
+    port = MIDOX.ListPort()
+    for i in range(3):
+        port.send(seq(i))
+    port.close()
+    got = []
+    port.callback = got.append
+    wait_for(lambda: len(got) == 3 and port._dispatch_thread is None, what='the pending messages')
+    assert [m.pos for m in got] == [0, 1, 2]
+
+
+def test_close_inside_send_while_the_callback_sends_does_not_deadlock():
+    # Like a socket port whose peer went away: send() closes the port from inside _send(), with the port
+    # lock held, while the callback (on the dispatcher) sends on the same port. Neither may wait for the
+    # other forever, and the callback is not called after close() returned.
+    closing = threading.Event()
+    in_callback = threading.Event()
+
+    class Echo(BaseIOPort):
+        def _send(self, message):
+            if message.pos == 999:
+                closing.set()
+                self.close()
+            else:
+                self._messages.append(message)
+
+    port = Echo()
+    calls = []
+
+    def callback(message):
+        calls.append(message.pos)
+        if message.pos == 0:
+            in_callback.set()
+            closing.wait(TIMEOUT)
+            try:
+                port.send(seq(1))
+            except PortClosedError:
+                pass
+
+    port.callback = callback
+    port.send(seq(0))
+    assert in_callback.wait(TIMEOUT)
+    timed(port.send, seq(999))
+    assert port.closed
+    wait_for(lambda: port._dispatch_thread is None, what='the dispatcher to end')
+    assert calls == [0]
+
+
+def test_close_from_inside_the_callback_while_another_thread_sends():
+    port = MIDOX.ListPort()
+    got = []
+
+    def callback(message):
+        got.append(message.pos)
+        if message.pos == 10:
+            port.close()
+
+    port.callback = callback
+
+    def feed():
+        for i in range(200):
+            try:
+                port.send(seq(i))
+            except PortClosedError:
+                return i
+        return None
+
+    stopped_at = timed(feed)
+    wait_for(lambda: port._dispatch_thread is None, what='the dispatcher to end')
+    assert port.closed
+    # What was sent before the close is delivered (the dispatcher drains a port closed on its own thread);
+    # nothing is delivered twice or out of order.
+    assert got == list(range(len(got)))
+    assert 11 <= len(got) and (stopped_at is None or len(got) == stopped_at)
 
 
 # IOPort

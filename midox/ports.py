@@ -372,27 +372,20 @@ class BaseInput(BasePort):
 
     def _next_message(self, block, check_callback):
         """Return the next message; the core of receive(), also used by the callback dispatcher."""
-        with self._lock:
-            if self._messages:
-                return self._messages.popleft()
-        if self._end_of_input():
-            if block:
-                raise PortClosedError('receive() called on closed port')
-            return None
-
+        closed = 'receive() called on closed port'
         while True:
             with self._lock:
-                if check_callback:
-                    # A callback set while we wait takes over the port.
-                    self._check_callback()
                 # Messages queued by other threads (or a previous _receive()) come first.
                 if self._messages:
                     return self._messages.popleft()
                 if self._end_of_input():
                     # Never call _receive() on a closed device.
                     if block:
-                        raise PortClosedError('port closed during receive()')
+                        raise PortClosedError(closed)
                     return None
+                if check_callback:
+                    # A callback set while we wait takes over the port.
+                    self._check_callback()
                 message = self._receive(block=block)
                 if _is_received_message(message):
                     return message
@@ -404,6 +397,7 @@ class BaseInput(BasePort):
                     raise PortClosedError('port closed during receive()')
             # Wait without the lock so that senders and close() can get in.
             self._wait_for_input()
+            closed = 'port closed during receive()'
 
     def receive(self, block=True):
         """Return the next message.

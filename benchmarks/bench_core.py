@@ -15,7 +15,6 @@ meaningless, and the script stops with an AssertionError.
 """
 import argparse
 import gc
-import json
 import os
 import platform
 import random
@@ -26,7 +25,8 @@ import tracemalloc
 
 import mido
 import midox
-from benchtools import autorange, cpu_model, gc_off, package_version, print_columns, run_loop, timed_free
+from benchtools import (autorange, cpu_model, gc_off, package_version, print_columns, run_loop, timed_free,
+                        write_json)
 
 SEED = 1234
 TRAFFIC_BYTES = 1_000_000       # "1 MB": the generated stream is this long, or a few bytes longer
@@ -305,10 +305,7 @@ def main(argv=None):
         report = dict(header, seed=SEED, traffic_bytes=len(data), traffic_messages=expected,
                       parse_checked_messages=compared, mido_parse_runs=len(mido_parse_ns),
                       elapsed_s=round(elapsed, 2), rows=rows)
-        with open(args.json, "w", encoding="utf-8") as out:
-            json.dump(report, out, indent=2)
-            out.write("\n")
-        print(f"wrote {args.json}")
+        write_json(args.json, report)
     return 0
 
 

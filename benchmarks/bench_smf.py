@@ -20,7 +20,6 @@ import argparse
 import gc
 import io
 import itertools
-import json
 import math
 import os
 import pathlib
@@ -32,7 +31,8 @@ import tracemalloc
 
 import mido
 import midox
-from benchtools import autorange, cpu_model, gc_off, package_version, print_columns, run_loop, timed_free
+from benchtools import (autorange, cpu_model, gc_off, package_version, print_columns, run_loop, timed_free,
+                        write_json)
 
 try:
     import symusic
@@ -551,10 +551,7 @@ def main(argv=None):
                       checked_track_messages=checked_load, checked_iterated_messages=checked_iteration,
                       meta_messages=meta_count, meta_share_of_load=meta_share, meta_load_ns_each=meta_each_ns,
                       load_average_at_end=load_average(), elapsed_s=round(elapsed, 2), notes=notes, rows=rows)
-        with open(args.json, "w", encoding="utf-8") as out:
-            json.dump(report, out, indent=2)
-            out.write("\n")
-        print(f"wrote {args.json}")
+        write_json(args.json, report)
     return 0
 
 

@@ -2,6 +2,7 @@
 import contextlib
 import gc
 import itertools
+import json
 import platform
 import time
 
@@ -72,6 +73,14 @@ def timed_free(holder):
         holder.clear()
         return time.perf_counter_ns() - start
 
+
+
+def write_json(path, report):
+    """Write a benchmark's report as indented JSON and say so."""
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(report, out, indent=2)
+        out.write("\n")
+    print(f"wrote {path}")
 
 
 def print_columns(headers, lines, right):

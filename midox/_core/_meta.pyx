@@ -1,14 +1,18 @@
 """Meta events of MIDI files in C: the payload layouts of the built-in meta types, decoded and encoded.
 
+Each byte layout (a tempo's three bytes, a time signature's four, a key's sharps and mode...) is defined once,
+here: layout_values() and layout_payload() give mido's values and mido's errors, and the built-in spec classes
+of midox.midifiles.meta decode and encode through them.
+
 midox.midifiles.meta defines the meta message classes and the spec registry, which users see and extend, and
 hands them to configure() when it is imported. Reading a file then builds each meta message of a built-in type
-here, straight from its payload bytes: one dict and one object, no Python-level call. The spec classes stay
-the definition: configure() maps each built-in spec class to the layout of its payload, and only a spec whose
-class is exactly that class is decoded here. A custom spec, a subclass of a built-in one (musicpy registers
-such) and any payload that the spec would refuse (too short, an unknown key, a minute above 59...) are decoded
-by the spec in Python, which gives mido's result or raises mido's error; an unknown type byte gives an
-UnknownMetaMessage. Saving is the same in reverse: the payload of a MetaMessage of a built-in spec is encoded
-here, and anything else (or a value the layout cannot hold) by the spec's encode() in Python.
+here, straight from its payload bytes: one dict and one object, no Python-level call. configure() maps each
+built-in spec class to its layout, and only a spec whose class is exactly that class is decoded here. A
+custom spec, a subclass of a built-in one (musicpy registers such) and any payload that the spec would refuse
+(too short, an unknown key, a minute above 59...) are decoded by the spec, which gives mido's result or
+raises mido's error; an unknown type byte gives an UnknownMetaMessage. Saving is the same in reverse: the
+payload of a MetaMessage of a built-in spec is encoded here, and anything else (or a value the layout cannot
+hold) by the spec's encode().
 
 This module also holds the tables of those layouts (key names, SMPTE frame rates), which midox.midifiles.meta
 uses too. It imports nothing from midox.

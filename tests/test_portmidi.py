@@ -1,7 +1,7 @@
-"""The PortMidi backend: what needs no MIDI device here, and the device tests in tests/standin in a child.
-
-tests/standin drives the real libportmidi over tests/alsaseq's userspace ALSA sequencer, which must be
-preloaded into the process: test_device_tests_under_the_alsa_sequencer_stand_in runs them that way.
+"""The PortMidi backend: what needs no MIDI device. The device tests (the real libportmidi over tests/alsaseq's
+userspace ALSA sequencer, which the whole session runs under: see conftest.py) are test_portmidi_binding.py,
+test_backend_portmidi_ports.py and the portmidi case of test_port_scenarios.py; the no-device case is
+test_backend_portmidi_ports.py::test_no_devices_without_a_sequencer.
 """
 import importlib
 import importlib.machinery
@@ -18,9 +18,6 @@ from midox.backends.backend import Backend
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-UNDER_STANDIN = "fakeseq" in os.environ.get("LD_PRELOAD", "")
-HAS_SEQUENCER = os.path.exists("/dev/snd/seq") or UNDER_STANDIN
-no_devices = pytest.mark.skipif(HAS_SEQUENCER, reason="this machine has an ALSA sequencer: there may be devices")
 
 
 def test_binding_is_a_compiled_extension():
@@ -28,36 +25,6 @@ def test_binding_is_a_compiled_extension():
     assert portmidi._portmidi is _portmidi
     assert _portmidi.HAS_VIRTUAL == _portmidi.PORTMIDI_2
     assert issubclass(_portmidi.PortMidiError, OSError)
-
-
-# ---- no devices ------------------------------------------------------------------------------------------------
-
-@no_devices
-def test_no_devices_without_a_sequencer():
-    assert portmidi.get_devices() == []
-    assert _portmidi.count_devices() == 0
-    assert _portmidi.default_input_id() == _portmidi.NO_DEVICE == -1
-    assert _portmidi.default_output_id() == -1
-    assert _portmidi.get_device_info(0) is None
-    assert Backend("portmidi").get_input_names() == []
-
-
-@no_devices
-def test_opening_a_port_without_devices():
-    with pytest.raises(OSError) as info:
-        portmidi.Input()
-    assert str(info.value) == "no default port found (there are no PortMidi input ports)"
-    with pytest.raises(OSError) as info:
-        portmidi.Output(None)
-    assert str(info.value) == "no default port found (there are no PortMidi output ports)"
-    with pytest.raises(OSError) as info:
-        Backend("portmidi").open_input("SH-201")
-    assert str(info.value) == "unknown port 'SH-201' (there are no PortMidi input ports)"
-    with pytest.raises(OSError) as info:
-        _portmidi.open_output(0)
-    assert str(info.value) == "PortMidi: `Invalid device ID'"
-    assert info.value.code == _portmidi.INVALID_DEVICE_ID
-    assert _portmidi.open_stream_count() == 0
 
 
 @pytest.mark.skipif(_portmidi.HAS_VIRTUAL, reason="PortMidi 2 creates virtual ports")
@@ -218,16 +185,3 @@ def test_build_fails_loudly_when_portmidi_is_required_and_missing(tmp_path):
     assert ("Install libportmidi-dev / portmidi and reinstall, or set MIDOX_PORTMIDI_PREFIX "
             "(MIDOX_PORTMIDI=required)") in result.stderr
     assert not list(tmp_path.glob("lib/**/*.so")) and not list(tmp_path.glob("lib/**/*.pyd"))
-
-
-# ---- the device tests ------------------------------------------------------------------------------------------
-
-def test_device_tests_under_the_alsa_sequencer_stand_in():
-    import alsaseq_standin
-    env = alsaseq_standin.environ()
-    env.pop("PYTEST_ADDOPTS", None)
-    result = subprocess.run([sys.executable, "-m", "pytest", "tests/standin", "-q", "-p", "no:cacheprovider"],
-                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
-    output = f"{result.stdout}\n{result.stderr}"
-    assert result.returncode == 0, output
-    assert " passed" in output and "skipped" not in output, output

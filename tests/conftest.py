@@ -56,7 +56,7 @@ def _run_under_standin(config):
     if under_standin():
         return None
     if os.environ.get(STANDIN_SWITCH, "").lower() == "off":
-        return f"{STANDIN_SWITCH}=off: the session runs without the ALSA sequencer stand-in"
+        return f"{STANDIN_SWITCH}=off"
     if not sys.platform.startswith("linux"):
         return "the ALSA sequencer stand-in emulates Linux's /dev/snd/seq"
     if config.option.help or config.option.version:
@@ -82,7 +82,8 @@ def _run_under_standin(config):
 def pytest_collection_modifyitems(config, items):
     if _no_standin_reason is None:
         return
-    skip = pytest.mark.skip(reason=f"device test without the ALSA sequencer stand-in: {_no_standin_reason}")
+    skip = pytest.mark.skip(reason=f"a device test, and the session runs without the ALSA sequencer stand-in: "
+                                   f"{_no_standin_reason}")
     for item in items:
         if item.get_closest_marker("standin") is not None:
             item.add_marker(skip)

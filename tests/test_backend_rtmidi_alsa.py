@@ -9,6 +9,7 @@ kernel: tests keep fewer than that in flight.
 Two tests run in a child process: closing inputs while messages arrive (a deadlock when Python runs on
 RtMidi's thread, as mido's callbacks do), and a failed open (a leaked client would show in other port lists).
 """
+import gc
 import subprocess
 import sys
 import textwrap
@@ -37,7 +38,9 @@ ALSA = Backend("rtmidi/LINUX_ALSA")
 @pytest.fixture(autouse=True)
 def no_rtmidi_port_left_open():
     yield
-    # RtMidi's clients list their own ports while they are open: only the loopback is left.
+    # RtMidi's clients list their own ports while they exist: only the loopback is left. (gc: a closed port of
+    # mido's keeps its RtMidi client, and so its ALSA port, until it is collected.)
+    gc.collect()
     assert [device["name"] for device in backend.get_devices()] == [LOOP_FULL]
 
 
@@ -104,13 +107,19 @@ def test_real_time_inside_a_long_sysex_is_reassembled_mido_loses_both():
     from midox.backends import pygame as pygame_backend
     data = [(i * 5) % 128 for i in range(1500)]
     raw = bytes([0xF0, *data[:1100], 0xF8, *data[1100:], 0xF7])
-    with mido.Backend("mido.backends.rtmidi/LINUX_ALSA").open_input(LOOP) as mido_in, \
-            ALSA.open_input(LOOP) as port_in, pygame_backend.Output(LOOP) as port_out:
-        port_out._port.write_sys_ex(0, raw)        # pygame.midi writes raw bytes, F8 included
-        port_out.send(Message("note_on", note=7))
-        assert receive_all(port_in, 3) == [Message("clock"), Message("sysex", data=data), Message("note_on", note=7)]
-        assert [message.bytes() for message in receive_all(mido_in, 1)] == [[0x90, 7, 64]]
-        assert mido_in.poll() is None
+    # The pygame output is closed last: closing midox's last pygame port restarts PortMidi, whose device list is
+    # read then and kept, and it must not list the RtMidi clients' ports (mido's until collected).
+    with pygame_backend.Output(LOOP) as port_out:
+        with mido.Backend("mido.backends.rtmidi/LINUX_ALSA").open_input(LOOP) as mido_in, \
+                ALSA.open_input(LOOP) as port_in:
+            port_out._port.write_sys_ex(0, raw)        # pygame.midi writes raw bytes, F8 included
+            port_out.send(Message("note_on", note=7))
+            assert receive_all(port_in, 3) == [Message("clock"), Message("sysex", data=data),
+                                               Message("note_on", note=7)]
+            assert [message.bytes() for message in receive_all(mido_in, 1)] == [[0x90, 7, 64]]
+            assert mido_in.poll() is None
+        del mido_in, port_in
+        gc.collect()
 
 
 # ---- RtMidi's threads ------------------------------------------------------------------------------------------

@@ -7,7 +7,10 @@ It only takes effect in processes started with environ(); importing this module 
 
     import alsaseq_standin
     alsaseq_standin.run_python("import pygame.midi; ...")          # -> subprocess.CompletedProcess
-    subprocess.run([sys.executable, "-m", "pytest", "tests/standin"], env=alsaseq_standin.environ())
+    subprocess.run([...], env=alsaseq_standin.environ())
+
+A pytest session runs under it as a whole: conftest.py re-executes pytest with environ() (the device tests carry
+the marker ``standin``).
 
 Inside such a process there is one sequencer per process (clients of different processes do not see each
 other); events scheduled on a queue are delivered at once; each client's input FIFO holds 200 kernel cells
@@ -79,8 +82,11 @@ def run_python(code, timeout=60, env=None, **kw):
     """Run `sys.executable -c code` under the stand-in; return the CompletedProcess.
 
     env: extra environment variables (a dict) on top of environ(). Other keyword arguments go to
-    subprocess.run; output is captured as text unless told otherwise.
+    subprocess.run; output is captured as text unless told otherwise, and the child runs outside the checkout
+    (child_process.py) unless cwd is given.
     """
+    import child_process
+    kw.setdefault("cwd", child_process.NEUTRAL_CWD)
     if not {"stdout", "stderr", "capture_output"} & kw.keys():
         kw["capture_output"] = True
     kw.setdefault("text", True)

@@ -3,6 +3,8 @@ streams, and waits that are always bounded in time."""
 import threading
 import time
 
+import pytest
+
 from midox import Message
 
 # Every message type a port carries, with edge values and the cases a byte-level path can get wrong (the same
@@ -59,13 +61,13 @@ def receive_all(port, count, timeout=10.0):
     return messages
 
 
-def wait_until(condition, timeout=10.0):
-    """Wait until condition() is true; return whether it became true in time."""
+def wait_until(condition, timeout=10.0, interval=0.001):
+    """Wait until condition() is true, asking every interval seconds; return whether it became true in time."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             return False
-        time.sleep(0.001)
+        time.sleep(interval)
     return True
 
 
@@ -124,3 +126,30 @@ def assert_each_once_in_order(messages, sinks):
         assert sink, "every way of receiving got some messages"
         assert [index(m) for m in sink] == sorted(index(m) for m in sink)
     assert sorted((m for sink in sinks for m in sink), key=index) == messages
+
+
+def await_connection(port_out, port_in, timeout=5.0):
+    """Return once what port_out sends reaches port_in (midox's or mido's ports), the input's callback aside.
+
+    A JACK connection takes effect in a later cycle of the server than the one that made it, and messages sent
+    before are lost, with mido as with midox (seen now and then on a busy machine): a probe is sent until one
+    arrives, then whatever came is drained, so that a test starts on a working connection.
+    """
+    import mido
+    if port_in.closed:
+        return
+    probe = mido.Message if type(port_out).__module__.startswith("mido.") else Message
+    callback, port_in.callback = port_in.callback, None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            port_out.send(probe("sysex", data=[0x7D, 0x7F]))
+            if receive_all(port_in, 1, timeout=0.1):
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(f"the JACK connection to {port_in!r} did not work within {timeout} s")
+        time.sleep(0.05)
+        while port_in.poll() is not None:
+            pass
+    finally:
+        port_in.callback = callback

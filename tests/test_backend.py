@@ -15,6 +15,7 @@ import types
 
 import pytest
 
+import child_process
 import midox
 import midox.backends
 from midox.backends import backend as registry
@@ -274,7 +275,8 @@ print(json.dumps({'modules': sorted(set(sys.modules) - modules), 'libraries': so
     env = {key: value for key, value in os.environ.items() if key not in ENV_NAMES}
     env["MIDOX_BACKEND"] = "midox.backends.rtmidi"
     env["MIDO_BACKEND"] = "mido.backends.rtmidi"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
+                            cwd=child_process.NEUTRAL_CWD)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     new_midox = [name for name in report["modules"] if name.split(".")[0] in ("midox", "mido")]

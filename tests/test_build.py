@@ -10,6 +10,7 @@ import types
 
 import pytest
 
+import child_process
 import midox
 from package_layout import CORE_MODULES
 
@@ -75,7 +76,7 @@ def test_parser_is_compiled():
 def _fresh_interpreter(code, **env):
     environment = dict(os.environ, **env)
     result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env=environment,
-                            timeout=60)
+                            cwd=child_process.NEUTRAL_CWD, timeout=60)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+import child_process
 import midox
 import midox.messages.decode
 import midox.messages.encode
@@ -822,7 +823,8 @@ def test_submodules_reachable_like_mido():
     # After 'import mido', mido.messages.decode/encode/strings are attributes; 'import midox as mido' must match.
     code = ('import midox, mido; names = ["specs", "checks", "decode", "encode", "messages", "strings"]; '
             'print([n for n in names if hasattr(mido.messages, n) != hasattr(midox.messages, n)])')
-    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True,
+                            cwd=child_process.NEUTRAL_CWD)
     assert result.stdout.strip() == '[]'
 
 

@@ -1,7 +1,7 @@
-"""The PortMidi backend: what needs no MIDI device here, and the device tests in tests/standin in a child.
-
-tests/standin drives the real libportmidi over tests/alsaseq's userspace ALSA sequencer, which must be
-preloaded into the process: test_device_tests_under_the_alsa_sequencer_stand_in runs them that way.
+"""The PortMidi backend: what needs no MIDI device. The device tests (the real libportmidi over tests/alsaseq's
+userspace ALSA sequencer, which the whole session runs under: see conftest.py) are test_portmidi_binding.py,
+test_backend_portmidi_ports.py and the portmidi case of test_port_scenarios.py; the no-device case is
+test_backend_portmidi_ports.py::test_no_devices_without_a_sequencer.
 """
 import importlib
 import importlib.machinery
@@ -12,23 +12,27 @@ import sys
 
 import pytest
 
-from midox.backends import BackendUnavailable, _portmidi, portmidi
+import child_process
+from midox.backends import BackendUnavailable, portmidi
 from midox.backends.backend import Backend, VirtualPortsUnsupported
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
-UNDER_STANDIN = "fakeseq" in os.environ.get("LD_PRELOAD", "")
-HAS_SEQUENCER = os.path.exists("/dev/snd/seq") or UNDER_STANDIN
-no_devices = pytest.mark.skipif(HAS_SEQUENCER, reason="this machine has an ALSA sequencer: there may be devices")
+
+@pytest.fixture
+def _portmidi():
+    """The binding; its tests skip when it was not built (MIDOX_PORTMIDI=off, or no PortMidi at install)."""
+    return pytest.importorskip("midox.backends._portmidi", reason="midox's PortMidi binding is not built (PortMidi "
+                                                                  "was not found at install, or MIDOX_PORTMIDI=off)")
 
 
-def test_binding_is_a_compiled_extension():
+def test_binding_is_a_compiled_extension(_portmidi):
     assert _portmidi.__file__.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
     assert portmidi._portmidi is _portmidi
     assert issubclass(_portmidi.PortMidiError, OSError)
 
 
-def test_the_binding_offers_what_its_docstring_lists():
+def test_the_binding_offers_what_its_docstring_lists(_portmidi):
     assert sorted(_portmidi.__all__) == [
         "DEFAULT_INPUT_BUFFER_SIZE", "HAS_VIRTUAL", "PortMidiError", "Stream", "default_input_id",
         "default_output_id", "get_device_info", "get_devices", "open_input", "open_output", "open_stream_count",
@@ -37,38 +41,9 @@ def test_the_binding_offers_what_its_docstring_lists():
         "close", "closed", "device_id", "interrupt", "is_input", "is_output", "read", "virtual", "wait", "write"]
 
 
-# ---- no devices ------------------------------------------------------------------------------------------------
-
-@no_devices
-def test_no_devices_without_a_sequencer():
-    assert portmidi.get_devices() == []
-    assert _portmidi.get_devices() == []
-    assert _portmidi.default_input_id() == _portmidi.NO_DEVICE == -1
-    assert _portmidi.default_output_id() == -1
-    assert _portmidi.get_device_info(0) is None
-    assert Backend("portmidi").get_input_names() == []
-
-
-@no_devices
-def test_opening_a_port_without_devices():
-    with pytest.raises(OSError) as info:
-        portmidi.Input()
-    assert str(info.value) == "no default port found (there are no PortMidi input ports)"
-    with pytest.raises(OSError) as info:
-        portmidi.Output(None)
-    assert str(info.value) == "no default port found (there are no PortMidi output ports)"
-    with pytest.raises(OSError) as info:
-        Backend("portmidi").open_input("SH-201")
-    assert str(info.value) == "unknown port 'SH-201' (there are no PortMidi input ports)"
-    with pytest.raises(OSError) as info:
-        _portmidi.open_output(0)
-    assert str(info.value) == "PortMidi: `Invalid device ID'"
-    assert info.value.code == _portmidi.INVALID_DEVICE_ID
-    assert _portmidi.open_stream_count() == 0
-
-
-@pytest.mark.skipif(_portmidi.HAS_VIRTUAL, reason="PortMidi 2 creates virtual ports")
-def test_virtual_ports_need_portmidi_2():
+def test_virtual_ports_need_portmidi_2(_portmidi):
+    if _portmidi.HAS_VIRTUAL:
+        pytest.skip("PortMidi 2 creates virtual ports")
     for name in ("midox", None):
         with pytest.raises(VirtualPortsUnsupported) as info:
             portmidi.Input(name, virtual=True)
@@ -78,7 +53,7 @@ def test_virtual_ports_need_portmidi_2():
         _portmidi.open_virtual_output("midox")
 
 
-def test_argument_checks():
+def test_argument_checks(_portmidi):
     with pytest.raises(ValueError):
         _portmidi.open_input(0, buffer_size=0)
     with pytest.raises(ValueError):
@@ -91,7 +66,7 @@ def test_without_the_binding_the_module_imports_and_fails_at_first_use(monkeypat
     import midox.backends
     # As if the binding was never built (None in sys.modules makes its import fail).
     monkeypatch.setitem(sys.modules, "midox.backends._portmidi", None)
-    monkeypatch.delattr(midox.backends, "_portmidi")
+    monkeypatch.delattr(midox.backends, "_portmidi", raising=False)
     monkeypatch.delitem(sys.modules, "midox.backends.portmidi")
     module = importlib.import_module("midox.backends.portmidi")     # as mido's imports without PortMidi
     error = module.load_error
@@ -118,9 +93,9 @@ def test_without_the_binding_the_module_imports_and_fails_at_first_use(monkeypat
 
 # ---- the build -------------------------------------------------------------------------------------------------
 
-def test_stub_matches_the_binding():
+def test_stub_matches_the_binding(_portmidi):
     result = subprocess.run([sys.executable, "-m", "mypy.stubtest", "midox.backends._portmidi"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+                            capture_output=True, text=True, cwd=child_process.NEUTRAL_CWD, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -135,16 +110,3 @@ def test_build_fails_loudly_when_portmidi_is_required_and_missing(tmp_path):
     assert ("Install libportmidi-dev / portmidi and reinstall, or set MIDOX_PORTMIDI_PREFIX "
             "(MIDOX_PORTMIDI=required)") in result.stderr
     assert not list(tmp_path.glob("lib/**/*.so")) and not list(tmp_path.glob("lib/**/*.pyd"))
-
-
-# ---- the device tests ------------------------------------------------------------------------------------------
-
-def test_device_tests_under_the_alsa_sequencer_stand_in():
-    import alsaseq_standin
-    env = alsaseq_standin.environ()
-    env.pop("PYTEST_ADDOPTS", None)
-    result = subprocess.run([sys.executable, "-m", "pytest", "tests/standin", "-q", "-p", "no:cacheprovider"],
-                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=900)
-    output = f"{result.stdout}\n{result.stderr}"
-    assert result.returncode == 0, output
-    assert " passed" in output and "skipped" not in output, output

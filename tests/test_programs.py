@@ -21,6 +21,7 @@ import time
 
 import pytest
 
+import child_process
 from port_traffic import EVERY_TYPE, wait_until
 
 import midox
@@ -81,7 +82,7 @@ class Program:
         self.name = program
         self.process = subprocess.Popen(
             [sys.executable, "-c", _EXEC_WITH_SIGINT, *command(program, how), *args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=child_process.NEUTRAL_CWD,
             env=environ if environ is not None else program_environ())
         self._chunks = {"out": [], "err": []}
         self._readers = [threading.Thread(target=self._read, args=(stream, self._chunks[key]), daemon=True)
@@ -138,6 +139,7 @@ class Program:
 @pytest.fixture
 def start(jack_server):
     """start(program, *args, how='script', environ=None) runs a program; all are killed after the test."""
+    pytest.importorskip("rtmidi", reason="python-rtmidi is not installed (pip install 'midox[rtmidi]')")
     started = []
 
     def starter(program, *args, how="script", environ=None):
@@ -238,6 +240,7 @@ def run_interrupted(main, argv, ready, timeout=TIMEOUT):
 @pytest.fixture
 def jack_backend(jack_server):
     """Make JACK the current backend of this process (for main() run here), and restore the old one after."""
+    pytest.importorskip("rtmidi", reason="python-rtmidi is not installed (pip install 'midox[rtmidi]')")
     saved = registry.get_backend()
     registry.set_backend("midox.backends.rtmidi/UNIX_JACK")
     yield
@@ -286,7 +289,7 @@ def test_console_scripts_are_installed():
 @pytest.mark.parametrize("program", sorted(PROGRAMS))
 def test_help_runs_both_ways(program, how):
     done = subprocess.run([*command(program, how), "--help"], capture_output=True, timeout=TIMEOUT,
-                          env=program_environ())
+                          cwd=child_process.NEUTRAL_CWD, env=program_environ())
     assert done.returncode == 0, done.stderr
     assert done.stdout.decode().startswith(f"usage: {program} ")
     assert done.stderr == b""

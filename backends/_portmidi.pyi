@@ -10,6 +10,23 @@ from typing import Final, TypedDict, final
 
 from typing_extensions import Buffer, Self
 
+__all__ = [
+    "DEFAULT_INPUT_BUFFER_SIZE",
+    "HAS_VIRTUAL",
+    "PortMidiError",
+    "Stream",
+    "default_input_id",
+    "default_output_id",
+    "get_device_info",
+    "get_devices",
+    "open_input",
+    "open_output",
+    "open_stream_count",
+    "open_virtual_input",
+    "open_virtual_output",
+    "refresh",
+]
+
 class _DeviceInfo(TypedDict):
     id: int
     interface: str
@@ -45,6 +62,8 @@ def open_virtual_output(name: str, interface: str | None = None, buffer_size: in
 
 @final
 class Stream:
+    # Streams come from the open_* functions: Stream() itself raises TypeError.
+    def __init__(self, *args: object, **kwargs: object) -> None: ...
     # read-only
     device_id: Final[int]
     is_input: Final[bool]

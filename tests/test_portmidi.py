@@ -13,6 +13,7 @@ import sys
 import pytest
 
 import child_process
+from package_layout import installed_stubs
 from midox.backends import BackendUnavailable, portmidi
 from midox.backends.backend import Backend, VirtualPortsUnsupported
 
@@ -93,10 +94,12 @@ def test_without_the_binding_the_module_imports_and_fails_at_first_use(monkeypat
 
 # ---- the build -------------------------------------------------------------------------------------------------
 
-def test_stub_matches_the_binding(_portmidi):
+def test_stub_matches_the_binding(_portmidi, tmp_path):
     result = subprocess.run([sys.executable, "-m", "mypy.stubtest", "midox.backends._portmidi"],
-                            capture_output=True, text=True, cwd=child_process.NEUTRAL_CWD, timeout=300)
+                            capture_output=True, text=True, cwd=child_process.NEUTRAL_CWD, timeout=300,
+                            env=dict(os.environ, MYPYPATH=str(installed_stubs(tmp_path))))
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found in 1 module" in result.stdout
 
 
 def test_build_fails_loudly_when_portmidi_is_required_and_missing(tmp_path):

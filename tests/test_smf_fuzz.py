@@ -81,6 +81,15 @@ def _read_track_fix_4(infile, debug=False, clip=False):
     return track
 
 
+_MIDO_READ_FILE_HEADER = mido_midifiles.read_file_header
+
+
+def _read_file_header_unsigned(infile):
+    """mido's read_file_header, with the track count unsigned, as README difference 8 says."""
+    fmt, ntracks, division = _MIDO_READ_FILE_HEADER(infile)
+    return fmt, ntracks & 0xFFFF, division
+
+
 @pytest.fixture(scope='module', autouse=True)
 def mido_with_fix_4():
     original_read_track = mido_midifiles.read_track
@@ -93,9 +102,11 @@ def mido_with_fix_4():
         return msg
     mido_midifiles.read_track = _read_track_fix_4
     mido_midifiles.build_meta_message = build
+    mido_midifiles.read_file_header = _read_file_header_unsigned
     yield
     mido_midifiles.read_track = original_read_track
     mido_midifiles.build_meta_message = original_build
+    mido_midifiles.read_file_header = _MIDO_READ_FILE_HEADER
 
 
 # --- helpers -------------------------------------------------------------------------------------------------

@@ -4,8 +4,13 @@ decode_smf() reads every event of every track straight from the bytes and builds
 the core's C constructor. Strict reading follows mido 1.3.3's algorithm (same results, same exception
 classes, plus the track and byte offset in the message); tolerant reading keeps everything it can and
 records each problem instead. No length field makes either read past the buffer or allocate more than
-the data can hold. encode_track() writes a track with running status. merge() is a k-way merge of tracks
-that are sorted by time, and SecondsIterator turns a merged track's ticks into seconds.
+the data can hold. encode_smf() writes a whole file, encode_track() one track's events, with running status.
+merge() is a k-way merge of tracks that are sorted by time, and SecondsIterator turns a merged track's ticks
+into seconds.
+
+This module is the one owner of the file's byte formats besides meta payloads: variable-length quantities
+(read_vlq, write_vlq), meta event framing, the header and its timing word, chunks, and the end_of_track rule
+(EndOfTrackFold) that saving, merging and midox.midifiles.tracks.fix_end_of_track share.
 
 Meta messages are built by _meta (the built-in types in C, the others by their specs in Python); this module
 imports nothing from midox outside _core.

@@ -50,8 +50,14 @@ _EXEC_WITH_SIGINT = "import os, signal, sys; signal.signal(signal.SIGINT, signal
 # Helpers
 
 def script_path(program):
-    """The console script pip installed beside this Python."""
-    return os.path.join(sysconfig.get_path("scripts"), program)
+    """The console script pip installed beside this Python; in a virtual environment that sees the system's
+    packages (mido's, say), beside the system's Python if it is not in the environment's."""
+    scripts = sysconfig.get_path("scripts")
+    base_scripts = sysconfig.get_path("scripts", vars={"base": sys.base_prefix, "platbase": sys.base_exec_prefix})
+    for folder in (scripts, base_scripts):
+        if os.path.exists(os.path.join(folder, program)):
+            return os.path.join(folder, program)
+    return os.path.join(scripts, program)
 
 
 def command(program, how):

@@ -123,6 +123,10 @@ KeySignatureError.__module__ = 'midox.midifiles.meta'      # where users import 
 # One definition per layout, used by the file reader and writer here and by the built-in spec classes'
 # decode() and encode() (and so by build_meta_message(), MetaMessage.bytes() and from_bytes()).
 
+cdef inline object _power_of_two(uint8_t power):
+    return (<unsigned long long>1) << power if power < 64 else (<object>1) << power
+
+
 cdef tuple _layout_values(int layout, const uint8_t *p, Py_ssize_t n):
     """The values a payload holds, in the spec's attribute order, as mido's spec decodes them: fewer than
     the layout has where the payload ends first (the spec then raises mido's IndexError). Raises KeyError
@@ -143,10 +147,19 @@ cdef tuple _layout_values(int layout, const uint8_t *p, Py_ssize_t n):
             return ()
         if p[0] >> 5 >= len(SMPTE_RATES):
             raise KeyError(p[0] >> 5)
-        return (SMPTE_RATES[p[0] >> 5], p[0] & SMPTE_MAX_HOURS) + tuple(p[1:min(n, 5)])
+        if n >= 5:
+            return (SMPTE_RATES[p[0] >> 5], p[0] & SMPTE_MAX_HOURS, p[1], p[2], p[3], p[4])
+        return (SMPTE_RATES[p[0] >> 5], p[0] & SMPTE_MAX_HOURS) + tuple(p[1:n])
     if layout == TIME_SIGNATURE:
-        # numerator, the denominator as a power of 2, clocks per click, notated 32nd notes per beat
-        return tuple((<object>1) << p[i] if i == 1 else p[i] for i in range(min(n, 4)))
+        # numerator, the denominator as a power of 2, clocks per click, notated 32nd notes per beat (no
+        # generator expression: its closure would cost every call of this function an allocation)
+        if n >= 4:
+            return (p[0], _power_of_two(p[1]), p[2], p[3])
+        if n == 3:
+            return (p[0], _power_of_two(p[1]), p[2])
+        if n == 2:
+            return (p[0], _power_of_two(p[1]))
+        return (p[0],) if n else ()
     if layout == KEY_SIGNATURE:
         if n < 2:
             return ()

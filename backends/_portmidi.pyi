@@ -10,21 +10,10 @@ from typing import Final, TypedDict, final
 
 from typing_extensions import Buffer, Self
 
-__all__ = [
-    "DEFAULT_INPUT_BUFFER_SIZE",
-    "HAS_VIRTUAL",
-    "PortMidiError",
-    "Stream",
-    "default_input_id",
-    "default_output_id",
-    "get_device_info",
-    "get_devices",
-    "open_input",
-    "open_output",
-    "open_stream_count",
-    "open_virtual_input",
-    "open_virtual_output",
-    "refresh",
+__all__ = [  # as the binding's, checked by stubtest
+    "DEFAULT_INPUT_BUFFER_SIZE", "HAS_VIRTUAL", "PortMidiError", "Stream", "default_input_id", "default_output_id",
+    "get_device_info", "get_devices", "open_input", "open_output", "open_stream_count", "open_virtual_input",
+    "open_virtual_output", "refresh",
 ]
 
 class _DeviceInfo(TypedDict):

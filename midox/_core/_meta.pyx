@@ -180,7 +180,7 @@ def layout_values(int layout, const uint8_t[::1] payload):
     return _layout_values(layout, &payload[0] if payload.shape[0] else NULL, payload.shape[0])
 
 
-def layout_payload(int layout, tuple values):
+cpdef list layout_payload(int layout, tuple values):
     """The payload of a byte layout for values in the spec's attribute order, as mido's spec encodes them: a
     list of ints, computed on the values as they are (an int above 255 is left to bytes() to refuse)."""
     if layout == SEQUENCE_NUMBER:

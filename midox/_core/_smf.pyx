@@ -58,10 +58,6 @@ class FileProblem(tuple):
         return f'{where}, byte {self[1]}: {self[2]}'
 
 
-cdef class _Truncated(Exception):
-    """Raised inside the reader when an event runs past the end of what may be read."""
-
-
 # Variable-length quantities (delta times, sysex and meta lengths) -----------------------------------------
 
 cdef object read_vlq(const uint8_t *buf, Py_ssize_t limit, Py_ssize_t *pos):
@@ -214,155 +210,375 @@ def division_from_timing(ticks_per_beat, smpte):
     raise ValueError(f'ticks_per_beat must be at most 32767, not {ticks_per_beat}')
 
 
+# The event scanner ------------------------------------------------------------------------------------------
+# One reader of the bytes of tracks: Scanner.next_event() hands each event, checked, to an EventSink.
+# decode_smf() builds messages from them (MessageSink, below); midox._core._arrays builds arrays.
+
+cdef enum:
+    VLQ_DONE = 0
+    VLQ_CUT = 1         # the buffer ends inside it
+    VLQ_BIG = 2         # it does not fit 64 bits (read it again with read_vlq)
+
+
+cdef inline int vlq64(const uint8_t *buf, Py_ssize_t limit, Py_ssize_t *pos, uint64_t *value) noexcept:
+    """The variable-length quantity at buf[pos[0]] into value, moving pos[0] past it (VLQ_BIG: past it too)."""
+    cdef uint64_t v = 0
+    cdef uint8_t byte
+    cdef bint big = False
+    while pos[0] < limit:
+        byte = buf[pos[0]]
+        pos[0] += 1
+        if v >> 57:
+            big = True
+        v = (v << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            value[0] = v
+            return VLQ_BIG if big else VLQ_DONE
+    return VLQ_CUT
+
+
 @cython.final
-cdef class _Decoder:
-    cdef bytes data
-    cdef const uint8_t *buf
-    cdef Py_ssize_t size
-    cdef Py_ssize_t pos
-    cdef Py_ssize_t limit          # reads stop here: the buffer's end (strict) or the chunk's (tolerant)
-    cdef bint strict
-    cdef bint clip
-    cdef str charset               # of text meta events
-    cdef bytes encoding            # the charset for the C API
-    cdef object track_class
-    cdef list problems
-    cdef object track_index        # of the track being read, for messages and problems
-    cdef Py_ssize_t event_start    # offset of the event being read
+cdef class Scanner:
+    """Reads the events of one track after another from a file's bytes (see scan_smf()).
+
+    Strict scanning follows mido 1.3.3's algorithm and raises its exception classes, with the track and byte
+    offset in the message; tolerant scanning records each problem in problems and recovers. No length field
+    makes it read past the buffer.
+    """
+
+    cdef str where(self):
+        return f'(track {self.track_index}, byte offset {self.event_start})'
 
     cdef int fail(self, type error_class, str error, str recovery) except -1:
         """Strict: raise error_class(error) with the place. Tolerant: record the problem and what was done
         about it (the caller recovers)."""
         if self.strict:
-            raise error_class(f'{error} (track {self.track_index}, byte offset {self.event_start})')
+            raise error_class(f'{error} {self.where()}')
         self.problems.append(FileProblem(self.track_index, self.event_start, f'{error}; {recovery}'))
         return 0
 
-    cdef inline int byte(self) except -1:
+    cdef int cut(self) except -1:
+        """The event being read runs past what may be read: strict raises EOFError, tolerant drops it and ends
+        the track. Returns 0 (no event)."""
+        if self.strict:
+            raise EOFError(f'unexpected end of file {self.where()}')
+        self.problems.append(FileProblem(self.track_index, self.event_start,
+                                         'event cut off by the end of the track; dropped'))
+        self.pos = self.limit
+        return 0
+
+    cdef int byte(self) noexcept:
+        """The next byte, or -1 at the limit."""
         if self.pos >= self.limit:
-            raise _Truncated()
+            return -1
         self.pos += 1
         return self.buf[self.pos - 1]
 
-    cdef object vlq(self):
-        value = read_vlq(self.buf, self.limit, &self.pos)
-        if value is None:
-            raise _Truncated()
-        return value
+    cdef Py_ssize_t length(self) except -2:
+        """The length of a sysex or meta event, or -1 if it runs past the limit (strict: mido's limit first)."""
+        cdef Py_ssize_t start = self.pos
+        cdef uint64_t length
+        cdef int found = vlq64(self.buf, self.limit, &self.pos, &length)
+        if found == VLQ_CUT:
+            return -1
+        if self.strict and (found == VLQ_BIG or length > MAX_STRICT_LENGTH):
+            exact = read_vlq(self.buf, self.limit, &start)
+            raise OSError(f'Message length {exact} exceeds maximum length {MAX_STRICT_LENGTH} {self.where()}')
+        if found == VLQ_BIG or length > <uint64_t>(self.limit - self.pos):
+            return -1
+        return <Py_ssize_t>length
 
-    cdef Py_ssize_t length(self) except -1:
-        """Read the length of a sysex or meta event, refusing lengths that the data cannot hold."""
-        length = self.vlq()
-        if self.strict and length > MAX_STRICT_LENGTH:
-            raise OSError(f'Message length {length} exceeds maximum length {MAX_STRICT_LENGTH} '
-                          f'(track {self.track_index}, byte offset {self.event_start})')
-        if length > self.limit - self.pos:
-            raise _Truncated()
-        return length
+    cdef int next_event(self, RawEvent *ev) except -1:
+        """Read the next event of the track into ev: 1, or 0 at the track's end.
 
-    cdef int read_events(self, Py_ssize_t start, int64_t chunk_size, list track) except -1:
-        """Read the events of one track into track.
-
-        Strict: until exactly chunk_size bytes are consumed, reading on past the chunk if an event straddles
-        its end (as mido does). Tolerant (chunk_size -1): until the chunk's end (self.limit), dropping a
-        truncated last event.
+        Strict: the track ends when exactly chunk_size bytes are read, reading on past the chunk if an event
+        straddles its end (as mido does). Tolerant: it ends at the chunk's end (limit), a truncated last event
+        dropped. Skipped bytes give their delta time to the next event, so that no event's time changes.
         """
-        cdef int status, running = 0, data_byte, type_id, i, n
+        cdef int status, byte, type_id, i, found
         cdef bint peeked
-        cdef uint8_t short[3]
-        cdef Py_ssize_t length
-        carry = 0                 # delta time of dropped events, added to the next event (nothing is lost)
-        while (self.pos - start != chunk_size) if self.strict else (self.pos < self.limit):
-            self.event_start = self.pos
-            try:
-                delta = self.vlq()
-                if carry:
-                    delta, carry = delta + carry, 0
-                status = self.byte()
-                peeked = status < 0x80
-                if peeked:
-                    if running == 0:
-                        self.fail(OSError, 'running status without last_status', 'data byte skipped')
-                        carry = delta           # tolerant: skip the stray data byte
-                        continue
-                    short[1] = status
-                    status = running
-                if status == 0xFF:
-                    track.append(self.meta_event(delta))
-                elif status == 0xF0 or status == 0xF7:
-                    track.append(self.sysex_event(delta))
-                else:
-                    type_id = TYPE_BY_STATUS[status]
-                    if type_id < 0:
-                        self.fail(OSError, f'undefined status byte 0x{status:02x}', 'skipped')
-                        carry = delta           # tolerant: skip the undefined status byte
-                        continue
-                    if status < 0xF0:
-                        running = status        # only channel messages set running status (README)
-                    n = TYPE_SPECS[type_id].length
-                    short[0] = status
-                    for i in range(2 if peeked else 1, n):
-                        short[i] = self.byte()
-                    for i in range(1, n):
-                        if short[i] > 127:
-                            if not self.clip:
-                                self.fail(OSError, 'data byte must be in range 0..127', 'clipped to 127')
-                            short[i] = 127
-                    track.append(message_from_wire(short, n, delta))
-            except _Truncated:
-                if self.strict:
-                    raise EOFError(f'unexpected end of file (track {self.track_index}, byte offset '
-                                   f'{self.event_start})') from None
-                self.problems.append(FileProblem(self.track_index, self.event_start,
-                                                 'event cut off by the end of the track; dropped'))
-                self.pos = self.limit
+        cdef Py_ssize_t start, first, end
+        cdef uint64_t delta
+        while (self.pos - self.track_start != self.chunk_size) if self.strict else (self.pos < self.limit):
+            self.event_start = start = self.pos
+            found = vlq64(self.buf, self.limit, &self.pos, &delta)
+            if found == VLQ_CUT:
+                return self.cut()
+            self.big_delta = None
+            if found == VLQ_BIG or delta + self.carry < delta:      # beyond 64 bits: as a Python int
+                self.big_delta = read_vlq(self.buf, self.limit, &start) + self.carry
+            delta += self.carry
+            self.carry = 0
+            status = self.byte()
+            if status < 0:
+                return self.cut()
+            peeked = status < 0x80
+            if peeked:
+                if self.running == 0:
+                    self.fail(OSError, 'running status without last_status', 'data byte skipped')
+                    self.carry = delta
+                    continue
+                ev.data[0] = status
+                status = self.running
+            ev.offset = self.event_start
+            ev.delta = delta
+            ev.status = status
+            if status == 0xFF:
+                ev.meta_type = self.byte()
+                ev.length = self.length()
+                if ev.meta_type < 0 or ev.length < 0:
+                    return self.cut()
+                ev.payload = self.pos
+                self.pos += ev.length
+                return 1
+            if status == 0xF0 or status == 0xF7:
+                ev.length = self.length()
+                if ev.length < 0:
+                    return self.cut()
+                first = self.pos
+                end = self.pos = first + ev.length
+                # The stored length includes F7 and an F0 may open an F7 packet: neither is sysex data.
+                if first < end and self.buf[first] == 0xF0:
+                    first += 1
+                if first < end and self.buf[end - 1] == 0xF7:
+                    end -= 1
+                ev.payload = first
+                ev.length = end - first
+                if not self.clip:
+                    for i in range(first, end):
+                        if self.buf[i] > 127:
+                            self.fail(ValueError, 'data byte must be in range 0..127', 'sysex data clipped to 127')
+                            break
+                return 1
+            type_id = TYPE_BY_STATUS[status]
+            if type_id < 0:
+                self.fail(OSError, f'undefined status byte 0x{status:02x}', 'skipped')
+                self.carry = delta
+                continue
+            if status < 0xF0:
+                self.running = status       # only channel messages set running status (README)
+            ev.size = TYPE_SPECS[type_id].length
+            for i in range(1 if peeked else 0, ev.size - 1):
+                byte = self.byte()
+                if byte < 0:
+                    return self.cut()
+                ev.data[i] = byte
+            for i in range(ev.size - 1):
+                if ev.data[i] > 127:
+                    if not self.clip:
+                        self.fail(OSError, 'data byte must be in range 0..127', 'clipped to 127')
+                    ev.data[i] = 127
+            return 1
         return 0
 
-    cdef object sysex_event(self, object delta):
-        cdef Py_ssize_t length = self.length()
-        cdef Py_ssize_t first = self.pos, end = self.pos + length, i
-        cdef bytearray payload
-        self.pos = end
-        # The stored length includes F7 and an F0 may open an F7 packet: neither is sysex data.
-        if first < end and self.buf[first] == 0xF0:
-            first += 1
-        if first < end and self.buf[end - 1] == 0xF7:
-            end -= 1
-        payload = bytearray(self.buf[first:end])
-        for i in range(len(payload)):
-            if payload[i] > 127:
-                if not self.clip:
-                    self.fail(ValueError, 'data byte must be in range 0..127', 'sysex data clipped to 127')
-                for i in range(i, len(payload)):
-                    if payload[i] > 127:
-                        payload[i] = 127
-                break
-        payload[0:0] = b'\xF0'
-        payload.append(0xF7)
-        return message_from_wire(<const uint8_t *>payload, len(payload), delta)
 
-    cdef object meta_event(self, object delta):
-        cdef int type_byte = self.byte()
-        cdef Py_ssize_t length = self.length()
-        cdef const uint8_t *payload = self.buf + self.pos
-        self.pos += length
+cdef class EventSink:
+    """Receives the events of each track from scan_smf(); the builders subclass it."""
+
+    cdef int begin_track(self, Scanner scanner) except -1:
+        return 0
+
+    cdef int event(self, Scanner scanner, RawEvent *event) except -1:
+        return 0
+
+    cdef int end_track(self, Scanner scanner) except -1:
+        return 0
+
+
+cdef Scanner new_scanner(object data, bint strict, bint clip):
+    cdef Scanner s = Scanner.__new__(Scanner)
+    s.data = bytes(data)
+    s.buf = <const uint8_t *>PyBytes_AS_STRING(s.data)
+    s.size = len(s.data)
+    s.strict = strict
+    s.clip = clip
+    s.problems = []
+    s.track_index = None
+    s.big_delta = None
+    return s
+
+
+cdef int _scan_track(Scanner s, EventSink sink, object index, Py_ssize_t start, long long chunk_size,
+                     Py_ssize_t limit) except -1:
+    cdef RawEvent event
+    s.track_index = index
+    s.pos = s.track_start = start
+    s.chunk_size = chunk_size
+    s.limit = limit
+    s.running = 0
+    s.carry = 0
+    sink.begin_track(s)
+    while s.next_event(&event):
+        sink.event(s, &event)
+    return sink.end_track(s)
+
+
+cdef tuple scan_smf(Scanner s, EventSink sink):
+    if s.strict:
+        return _scan_strict(s, sink)
+    return _scan_tolerant(s, sink)
+
+
+cdef tuple _scan_strict(Scanner s, EventSink sink):
+    cdef Py_ssize_t header_end, pos
+    cdef int fmt, ntracks, division, i
+    if s.size < 8:
+        raise EOFError('file is shorter than a chunk header (byte offset 0)')
+    if memcmp(s.buf, b'MThd', 4) != 0:
+        raise OSError('MThd not found. Probably not a MIDI file (byte offset 0)')
+    header_end = min(8 + <Py_ssize_t>be32(s.buf + 4), s.size)
+    if header_end - 8 < 6:
+        raise EOFError('MThd chunk is shorter than 6 bytes (byte offset 8)')
+    fmt = be16_signed(s.buf + 8)
+    ntracks = be16_signed(s.buf + 10) & 0xFFFF     # unsigned, as the SMF says (mido reads it signed: README)
+    division = be16_signed(s.buf + 12)
+    pos = header_end
+    for i in range(ntracks):
+        s.track_index = i
+        s.event_start = pos
+        if s.size - pos < 8:
+            raise EOFError(f'missing track chunk (track {i}, byte offset {pos})')
+        if memcmp(s.buf + pos, b'MTrk', 4) != 0:
+            raise OSError(f'no MTrk header at start of track (track {i}, byte offset {pos})')
+        _scan_track(s, sink, i, pos + 8, <long long>be32(s.buf + pos + 4), s.size)
+        pos = s.pos
+    return fmt, division
+
+
+cdef tuple _scan_tolerant(Scanner s, EventSink sink):
+    cdef Py_ssize_t pos, start, end, found, header_size, ntracks_read = 0
+    cdef int fmt = 1, ntracks = -1, division = 480
+    cdef uint64_t chunk_size
+    problem = s.problems.append
+    pos = _unwrap_riff(s)
+    if s.size - pos < 8 or memcmp(s.buf + pos, b'MThd', 4) != 0:
+        found = s.data.find(b'MThd', pos, s.size)
+        if found < 0:
+            problem(FileProblem(None, pos, 'no MThd header: not a MIDI file; no tracks read'))
+            return fmt, division
+        if found > pos:
+            problem(FileProblem(None, pos, f'{found - pos} bytes before the MThd header skipped'))
+        pos = found
+    header_size = min(<Py_ssize_t>be32(s.buf + pos + 4), s.size - pos - 8) if s.size - pos >= 8 else 0
+    if header_size >= 6:
+        fmt = be16_signed(s.buf + pos + 8)
+        ntracks = be16_signed(s.buf + pos + 10) & 0xFFFF
+        division = be16_signed(s.buf + pos + 12)
+    else:
+        problem(FileProblem(None, pos, 'MThd chunk shorter than 6 bytes; format 1 at 480 ticks per beat assumed'))
+    if division == 0:
+        problem(FileProblem(None, pos + 12, 'division of 0 ticks per beat; 480 assumed'))
+        division = 480
+    pos += 8 + header_size
+    while s.size - pos >= 8:
+        chunk_size = be32(s.buf + pos + 4)
+        if memcmp(s.buf + pos, b'MTrk', 4) == 0:
+            start = pos + 8
+            end = s.size if chunk_size > <uint64_t>(s.size - start) else start + <Py_ssize_t>chunk_size
+            if chunk_size > <uint64_t>(s.size - start):
+                problem(FileProblem(ntracks_read, pos, f'track chunk claims {chunk_size} bytes but '
+                                                       f'{s.size - start} remain; read to the end of the file'))
+            _scan_track(s, sink, ntracks_read, start, -1, end)
+            ntracks_read += 1
+            pos = end
+        elif memcmp(s.buf + pos, b'MThd', 4) == 0:
+            problem(FileProblem(None, pos, f'another MIDI file follows (MThd); its {s.size - pos} bytes ignored'))
+            pos = s.size
+            break
+        elif _is_chunk_id(s.buf + pos):
+            problem(FileProblem(None, pos, f'unknown chunk {bytes(s.buf[pos:pos + 4])!r} skipped'))
+            pos = s.size if chunk_size > <uint64_t>(s.size - pos - 8) else pos + 8 + <Py_ssize_t>chunk_size
+        else:
+            found = s.data.find(b'MTrk', pos + 1, s.size)
+            end = s.size if found < 0 else found
+            problem(FileProblem(None, pos, f'{end - pos} bytes of garbage between chunks skipped'))
+            pos = end
+    if pos < s.size:
+        problem(FileProblem(None, pos, f'{s.size - pos} trailing bytes after the last chunk ignored'))
+    if ntracks >= 0 and ntracks != ntracks_read:
+        problem(FileProblem(None, 10, f'header declares {ntracks} tracks but the file holds {ntracks_read}; '
+                                      f'all {ntracks_read} read'))
+    return fmt, division
+
+
+cdef Py_ssize_t _unwrap_riff(Scanner s) except -1:
+    """Narrow the buffer to the SMF inside a RIFF RMID file's 'data' chunk; return where reading starts."""
+    cdef Py_ssize_t pos = 12
+    cdef uint64_t size
+    if s.size < 12 or memcmp(s.buf, b'RIFF', 4) != 0 or memcmp(s.buf + 8, b'RMID', 4) != 0:
+        return 0
+    while s.size - pos >= 8:
+        size = <uint64_t>s.buf[pos + 4] | (<uint64_t>s.buf[pos + 5] << 8) | (<uint64_t>s.buf[pos + 6] << 16) \
+            | (<uint64_t>s.buf[pos + 7] << 24)      # RIFF lengths are little-endian
+        if memcmp(s.buf + pos, b'data', 4) == 0:
+            s.problems.append(FileProblem(None, 0, 'RIFF RMID wrapper removed'))
+            if size < <uint64_t>(s.size - pos - 8):
+                s.size = pos + 8 + <Py_ssize_t>size
+            return pos + 8
+        pos += 8 + <Py_ssize_t>min(size + (size & 1), <uint64_t>(s.size - pos))     # chunks are padded to even
+    return 0
+
+
+cdef bint _is_chunk_id(const uint8_t *p) noexcept:
+    cdef int i
+    for i in range(4):
+        if not (0x20 < p[i] < 0x7F):
+            return False
+    return True
+
+
+# Messages from the scanner's events ---------------------------------------------------------------------------
+
+@cython.final
+cdef class MessageSink(EventSink):
+    """Builds each track's messages: channel messages with the core's C constructor, meta messages with _meta."""
+    cdef list tracks
+    cdef list track                 # the messages of the track being read
+    cdef str charset                # of text meta events
+    cdef bytes encoding             # the charset for the C API
+    cdef object track_class
+
+    cdef int begin_track(self, Scanner s) except -1:
+        self.track = []
+        return 0
+
+    cdef int end_track(self, Scanner s) except -1:
+        self.tracks.append(self.track if self.track_class is list else self.track_class(self.track))
+        return 0
+
+    cdef int event(self, Scanner s, RawEvent *ev) except -1:
+        cdef bytearray wire
+        cdef uint8_t short[3]
+        cdef Py_ssize_t i
+        delta = PyLong_FromUnsignedLongLong(ev.delta) if s.big_delta is None else s.big_delta
+        if ev.status == 0xFF:
+            self.track.append(self.meta_event(s, ev, delta))
+        elif ev.status == 0xF0 or ev.status == 0xF7:
+            wire = bytearray(ev.length + 2)     # F0, the data bytes (clipped), F7
+            wire[0] = 0xF0
+            for i in range(ev.length):
+                wire[i + 1] = min(s.buf[ev.payload + i], 127)
+            wire[ev.length + 1] = 0xF7
+            self.track.append(message_from_wire(<const uint8_t *>wire, ev.length + 2, delta))
+        else:
+            short[0] = ev.status
+            short[1] = ev.data[0]
+            short[2] = ev.data[1]
+            self.track.append(message_from_wire(short, ev.size, delta))
+        return 0
+
+    cdef object meta_event(self, Scanner s, RawEvent *ev, object delta):
+        cdef const uint8_t *payload = s.buf + ev.payload
         try:
-            return build_meta_event(type_byte, payload, length, delta, self.charset, self.encoding)
+            return build_meta_event(ev.meta_type, payload, ev.length, delta, self.charset, self.encoding)
         except Exception as error:
-            if self.strict:
-                raise _with_place(error, self.track_index, self.event_start)
-            self.problems.append(FileProblem(
-                self.track_index, self.event_start,
-                f'meta event 0x{type_byte:02x} has a bad payload ({type(error).__name__}: {error}); '
+            if s.strict:
+                raise _with_place(error, s.track_index, ev.offset)
+            s.problems.append(FileProblem(
+                s.track_index, ev.offset,
+                f'meta event 0x{ev.meta_type:02x} has a bad payload ({type(error).__name__}: {error}); '
                 'kept as UnknownMetaMessage'))
-            return unknown_meta_event(type_byte, payload[:length], delta)
-
-    cdef object read_track(self, Py_ssize_t start, int64_t chunk_size, Py_ssize_t limit):
-        cdef list events = []
-        self.pos = start
-        self.limit = limit
-        self.read_events(start, chunk_size, events)
-        return events if self.track_class is list else self.track_class(events)
+            return unknown_meta_event(ev.meta_type, payload[:ev.length], delta)
 
 
 cdef object _with_place(object error, object track, Py_ssize_t offset):
@@ -385,130 +601,14 @@ def decode_smf(data, *, bint strict=True, bint clip=False, str charset='latin1',
     :param charset: the encoding of text meta events.
     :return: (format, division, tracks, problems); division is the header's 16-bit word (SMPTE if negative).
     """
-    cdef _Decoder d = _Decoder()
-    d.data = bytes(data)
-    d.buf = <const uint8_t *>PyBytes_AS_STRING(d.data)
-    d.size = len(d.data)
-    d.strict = strict
-    d.clip = clip
-    d.charset = charset
-    d.encoding = charset.encode()
-    d.track_class = track_class
-    d.problems = []
-    d.track_index = None
-    if strict:
-        return _decode_strict(d)
-    return _decode_tolerant(d)
-
-
-cdef tuple _decode_strict(_Decoder d):
-    cdef Py_ssize_t header_end, start
-    cdef int fmt, ntracks, division, i
-    if d.size < 8:
-        raise EOFError('file is shorter than a chunk header (byte offset 0)')
-    if memcmp(d.buf, b'MThd', 4) != 0:
-        raise OSError('MThd not found. Probably not a MIDI file (byte offset 0)')
-    header_end = min(8 + <Py_ssize_t>be32(d.buf + 4), d.size)
-    if header_end - 8 < 6:
-        raise EOFError('MThd chunk is shorter than 6 bytes (byte offset 8)')
-    fmt = be16_signed(d.buf + 8)
-    ntracks = be16_signed(d.buf + 10) & 0xFFFF     # unsigned, as the SMF says (mido reads it signed: README)
-    division = be16_signed(d.buf + 12)
-    tracks = []
-    d.pos = header_end
-    for i in range(ntracks):
-        d.track_index = i
-        d.event_start = d.pos
-        if d.size - d.pos < 8:
-            raise EOFError(f'missing track chunk (track {i}, byte offset {d.pos})')
-        if memcmp(d.buf + d.pos, b'MTrk', 4) != 0:
-            raise OSError(f'no MTrk header at start of track (track {i}, byte offset {d.pos})')
-        start = d.pos + 8
-        tracks.append(d.read_track(start, <int64_t>be32(d.buf + d.pos + 4), d.size))
-    return fmt, division, tracks, d.problems
-
-
-cdef tuple _decode_tolerant(_Decoder d):
-    cdef Py_ssize_t pos, start, end, found, header_size
-    cdef int fmt = 1, ntracks = -1, division = 480
-    cdef uint64_t chunk_size
-    problem = d.problems.append
-    pos = _unwrap_riff(d)
-    if d.size - pos < 8 or memcmp(d.buf + pos, b'MThd', 4) != 0:
-        found = d.data.find(b'MThd', pos, d.size)
-        if found < 0:
-            problem(FileProblem(None, pos, 'no MThd header: not a MIDI file; no tracks read'))
-            return fmt, division, [], d.problems
-        if found > pos:
-            problem(FileProblem(None, pos, f'{found - pos} bytes before the MThd header skipped'))
-        pos = found
-    header_size = min(<Py_ssize_t>be32(d.buf + pos + 4), d.size - pos - 8) if d.size - pos >= 8 else 0
-    if header_size >= 6:
-        fmt = be16_signed(d.buf + pos + 8)
-        ntracks = be16_signed(d.buf + pos + 10) & 0xFFFF
-        division = be16_signed(d.buf + pos + 12)
-    else:
-        problem(FileProblem(None, pos, 'MThd chunk shorter than 6 bytes; format 1 at 480 ticks per beat assumed'))
-    if division == 0:
-        problem(FileProblem(None, pos + 12, 'division of 0 ticks per beat; 480 assumed'))
-        division = 480
-    pos += 8 + header_size
-    tracks = []
-    while d.size - pos >= 8:
-        chunk_size = be32(d.buf + pos + 4)
-        if memcmp(d.buf + pos, b'MTrk', 4) == 0:
-            start = pos + 8
-            end = d.size if chunk_size > <uint64_t>(d.size - start) else start + <Py_ssize_t>chunk_size
-            if chunk_size > <uint64_t>(d.size - start):
-                problem(FileProblem(len(tracks), pos, f'track chunk claims {chunk_size} bytes but '
-                                                      f'{d.size - start} remain; read to the end of the file'))
-            d.track_index = len(tracks)
-            tracks.append(d.read_track(start, -1, end))
-            pos = end
-        elif memcmp(d.buf + pos, b'MThd', 4) == 0:
-            problem(FileProblem(None, pos, f'another MIDI file follows (MThd); its {d.size - pos} bytes ignored'))
-            pos = d.size
-            break
-        elif _is_chunk_id(d.buf + pos):
-            problem(FileProblem(None, pos, f'unknown chunk {bytes(d.buf[pos:pos + 4])!r} skipped'))
-            pos = d.size if chunk_size > <uint64_t>(d.size - pos - 8) else pos + 8 + <Py_ssize_t>chunk_size
-        else:
-            found = d.data.find(b'MTrk', pos + 1, d.size)
-            end = d.size if found < 0 else found
-            problem(FileProblem(None, pos, f'{end - pos} bytes of garbage between chunks skipped'))
-            pos = end
-    if pos < d.size:
-        problem(FileProblem(None, pos, f'{d.size - pos} trailing bytes after the last chunk ignored'))
-    if ntracks >= 0 and ntracks != len(tracks):
-        problem(FileProblem(None, 10, f'header declares {ntracks} tracks but the file holds {len(tracks)}; '
-                                      f'all {len(tracks)} read'))
-    return fmt, division, tracks, d.problems
-
-
-cdef Py_ssize_t _unwrap_riff(_Decoder d) except -1:
-    """Narrow the buffer to the SMF inside a RIFF RMID file's 'data' chunk; return where reading starts."""
-    cdef Py_ssize_t pos = 12
-    cdef uint64_t size
-    if d.size < 12 or memcmp(d.buf, b'RIFF', 4) != 0 or memcmp(d.buf + 8, b'RMID', 4) != 0:
-        return 0
-    while d.size - pos >= 8:
-        size = <uint64_t>d.buf[pos + 4] | (<uint64_t>d.buf[pos + 5] << 8) | (<uint64_t>d.buf[pos + 6] << 16) \
-            | (<uint64_t>d.buf[pos + 7] << 24)      # RIFF lengths are little-endian
-        if memcmp(d.buf + pos, b'data', 4) == 0:
-            d.problems.append(FileProblem(None, 0, 'RIFF RMID wrapper removed'))
-            if size < <uint64_t>(d.size - pos - 8):
-                d.size = pos + 8 + <Py_ssize_t>size
-            return pos + 8
-        pos += 8 + <Py_ssize_t>min(size + (size & 1), <uint64_t>(d.size - pos))     # chunks are padded to even
-    return 0
-
-
-cdef bint _is_chunk_id(const uint8_t *p) noexcept:
-    cdef int i
-    for i in range(4):
-        if not (0x20 < p[i] < 0x7F):
-            return False
-    return True
+    cdef Scanner scanner = new_scanner(data, strict, clip)
+    cdef MessageSink sink = MessageSink.__new__(MessageSink)
+    sink.tracks = []
+    sink.charset = charset
+    sink.encoding = charset.encode()
+    sink.track_class = track_class
+    fmt, division = scan_smf(scanner, sink)
+    return fmt, division, sink.tracks, scanner.problems
 
 
 # Encoding ---------------------------------------------------------------------------------------------------

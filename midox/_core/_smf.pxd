@@ -1,0 +1,55 @@
+# The Standard MIDI File reader's event scanner, shared by the two builders: messages (_smf.decode_smf) and
+# arrays (_arrays). See _smf.pyx.
+cimport cython
+from libc.stdint cimport uint8_t, uint64_t
+
+
+# One event as the scanner found it: running status resolved, data bytes checked (and clipped).
+cdef struct RawEvent:
+    Py_ssize_t offset       # byte offset of the event (its delta time) in the file
+    uint64_t delta          # delta time, including that of skipped bytes; see Scanner.big_delta
+    int status              # 0x80..0xFE for MIDI messages, 0xFF meta, 0xF0 or 0xF7 sysex
+    int size                # MIDI messages: the bytes of the message (1..3)
+    uint8_t data[2]         # MIDI messages: the data bytes, at most 127
+    int meta_type           # meta events: the type byte
+    Py_ssize_t payload      # meta events: the payload; sysex: the data bytes (without F0 and F7)
+    Py_ssize_t length       # ...and its length
+
+
+@cython.final
+cdef class Scanner:
+    cdef bytes data
+    cdef const uint8_t *buf
+    cdef Py_ssize_t size
+    cdef Py_ssize_t pos
+    cdef Py_ssize_t limit           # reads stop here: the buffer's end (strict) or the chunk's (tolerant)
+    cdef Py_ssize_t track_start
+    cdef long long chunk_size       # strict: the track ends when exactly this many bytes are read
+    cdef bint strict
+    cdef bint clip
+    cdef list problems
+    cdef object track_index         # of the track being read, for messages and problems (None: the header)
+    cdef Py_ssize_t event_start     # offset of the event being read
+    cdef int running
+    cdef uint64_t carry             # delta time of skipped bytes, added to the next event
+    # The delta time as a Python int when it does not fit 64 bits (mido reads any length), else None.
+    cdef object big_delta
+
+    cdef str where(self)
+    cdef int fail(self, type error_class, str error, str recovery) except -1
+    cdef int cut(self) except -1
+    cdef int byte(self) noexcept
+    cdef Py_ssize_t length(self) except -2
+    cdef int next_event(self, RawEvent *event) except -1
+
+
+# What the scanner feeds: each track's events in file order.
+cdef class EventSink:
+    cdef int begin_track(self, Scanner scanner) except -1
+    cdef int event(self, Scanner scanner, RawEvent *event) except -1
+    cdef int end_track(self, Scanner scanner) except -1
+
+
+# Scan a whole file (strict or tolerant, as scanner says) into sink; return (format, division).
+cdef tuple scan_smf(Scanner scanner, EventSink sink)
+cdef Scanner new_scanner(object data, bint strict, bint clip)

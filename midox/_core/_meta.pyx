@@ -45,20 +45,6 @@ cdef dict KEY_CODES = {name: (sharps & 0xFF, mode)
 cdef int MAX_EXACT_POWER = 28
 
 
-cpdef enum Layout:
-    PYTHON = 0          # decoded by the spec, in Python
-    SEQUENCE_NUMBER     # 2 bytes, big-endian; an empty payload reads as 0
-    TEXT                # the whole payload, as text in the file's charset
-    CHANNEL             # 1 byte
-    PORT                # 1 byte; an empty payload reads as 0
-    NO_VALUES           # end_of_track
-    TEMPO               # 3 bytes, big-endian
-    SMPTE               # rate (2 bits) and hours (5 bits), minutes, seconds, frames, sub frames
-    TIME_SIGNATURE      # numerator, denominator as a power of 2, clocks per click, 32nd notes per beat
-    KEY_SIGNATURE       # sharps (signed byte), mode
-    DATA                # the payload as a tuple of ints (sequencer_specific)
-
-
 # The largest value of each layout of one integer: what its payload holds.
 INTEGER_MAX = {SEQUENCE_NUMBER: 0xFFFF, CHANNEL: 0xFF, PORT: 0xFF, TEMPO: 0xFFFFFF}
 
@@ -232,11 +218,8 @@ cdef object build_meta_event(int type_byte, const uint8_t *payload, Py_ssize_t n
     elif layout == DATA:
         attrs[names[0]] = tuple(payload[:n])
     elif layout != PYTHON:
-        try:
-            values = _layout_values(layout, payload, n)
-        except (KeyError, KeySignatureError):
-            values = None
-        if values is None or len(values) != len(names) or not _in_range(layout, values):
+        values = _values_in_c(layout, payload, n, len(names))
+        if values is None:
             return DECODE_WITH_SPEC(<object>found, payload[:n], delta, charset)
         for i in range(len(names)):
             attrs[names[i]] = values[i]
@@ -244,6 +227,43 @@ cdef object build_meta_event(int type_byte, const uint8_t *payload, Py_ssize_t n
         return DECODE_WITH_SPEC(<object>found, payload[:n], delta, charset)
     attrs['time'] = delta
     return _new_message(MESSAGE_CLASS, attrs)
+
+
+cdef int check_meta_event(int type_byte, const uint8_t *payload, Py_ssize_t n, str charset,
+                          const char *encoding) except -2:
+    """The layout by which build_meta_event() would decode this event in C, or PYTHON if its spec would
+    (after which it is known to decode), or -1 for an unknown type byte; raises what build_meta_event()
+    raises. Builds nothing for an event decoded in C, so the array builder checks events as the message
+    builder reads them at no cost per event."""
+    cdef PyObject *found = PyDict_GetItem(REGISTRY, type_byte)
+    cdef tuple entry
+    cdef int layout
+    if found == NULL:
+        return -1
+    entry = _entry(type_byte, found)
+    layout = entry[1]
+    if layout == TEXT:
+        try:
+            PyUnicode_Decode(<const char *>payload, n, encoding, NULL)
+            return TEXT
+        except Exception:
+            pass
+    elif layout == DATA or layout == NO_VALUES:
+        return layout
+    elif layout != PYTHON and _values_in_c(layout, payload, n, len(<tuple>entry[3])) is not None:
+        return layout
+    build_meta_event(type_byte, payload, n, 0, charset, encoding)       # raises what the spec raises
+    return PYTHON
+
+
+cdef tuple _values_in_c(int layout, const uint8_t *payload, Py_ssize_t n, Py_ssize_t n_names):
+    """The values of a payload of a built-in layout, or None if the spec must decode it: a payload too short,
+    a value out of the attribute's range (the spec then gives mido's result or error)."""
+    try:
+        values = _layout_values(layout, payload, n)
+    except (KeyError, KeySignatureError):
+        return None
+    return values if len(values) == n_names and _in_range(layout, values) else None
 
 
 cdef long _byte_value(object value, long high=255):

@@ -7,7 +7,8 @@ from libc.stdint cimport uint8_t, uint64_t
 # One event as the scanner found it: running status resolved, data bytes checked (and clipped).
 cdef struct RawEvent:
     Py_ssize_t offset       # byte offset of the event (its delta time) in the file
-    uint64_t delta          # delta time, including that of skipped bytes; see Scanner.big_delta
+    uint64_t delta          # delta time, including that of skipped bytes
+    bint big                # the delta time does not fit 64 bits: it is Scanner.big_delta
     int status              # 0x80..0xFE for MIDI messages, 0xFF meta, 0xF0 or 0xF7 sysex
     int size                # MIDI messages: the bytes of the message (1..3)
     uint8_t data[2]         # MIDI messages: the data bytes, at most 127
@@ -32,11 +33,12 @@ cdef class Scanner:
     cdef Py_ssize_t event_start     # offset of the event being read
     cdef int running
     cdef uint64_t carry             # delta time of skipped bytes, added to the next event
-    # The delta time as a Python int when it does not fit 64 bits (mido reads any length), else None.
+    # The delta time of the last event whose delta did not fit 64 bits (mido reads any length), as a Python int.
     cdef object big_delta
 
     cdef str where(self)
     cdef int fail(self, type error_class, str error, str recovery) except -1
+    cdef int bad_meta(self, RawEvent *event, object error) except -1
     cdef int cut(self) except -1
     cdef int byte(self) noexcept
     cdef Py_ssize_t length(self) except -2
@@ -53,3 +55,21 @@ cdef class EventSink:
 # Scan a whole file (strict or tolerant, as scanner says) into sink; return (format, division).
 cdef tuple scan_smf(Scanner scanner, EventSink sink)
 cdef Scanner new_scanner(object data, bint strict, bint clip)
+
+
+# Writing a file: the one encoder of its parts (MidiFile.save() and _arrays). `running` holds a track's
+# running status.
+cdef struct Output:
+    uint8_t *data
+    Py_ssize_t size
+    Py_ssize_t capacity
+
+cdef int reserve(Output *out, Py_ssize_t more) except -1
+cdef bytes take_output(Output *out)
+cdef int put_header(Output *out, object fmt, Py_ssize_t ntracks, int division) except -1
+cdef Py_ssize_t begin_track(Output *out) except -1
+cdef int end_track(Output *out, Py_ssize_t start, uint64_t delta) except -1
+cdef int put_short(Output *out, uint64_t delta, const uint8_t *message, int n, int *running) except -1
+cdef int put_meta(Output *out, uint64_t delta, int type_byte, const uint8_t *payload, Py_ssize_t n,
+                  int *running=*) except -1
+cdef int put_sysex(Output *out, uint64_t delta, const uint8_t *data, Py_ssize_t n, int *running) except -1

@@ -257,6 +257,17 @@ cdef class Scanner:
         self.problems.append(FileProblem(self.track_index, self.event_start, f'{error}; {recovery}'))
         return 0
 
+    cdef int bad_meta(self, RawEvent *ev, object error) except -1:
+        """A meta event's payload that its spec refuses (error): strict raises error's class with the place,
+        tolerant records the problem (the builders keep the event as an unknown meta event)."""
+        if self.strict:
+            raise _with_place(error, self.track_index, ev.offset)
+        self.problems.append(FileProblem(
+            self.track_index, ev.offset,
+            f'meta event 0x{ev.meta_type:02x} has a bad payload ({type(error).__name__}: {error}); '
+            'kept as UnknownMetaMessage'))
+        return 0
+
     cdef int cut(self) except -1:
         """The event being read runs past what may be read: strict raises EOFError, tolerant drops it and ends
         the track. Returns 0 (no event)."""
@@ -304,8 +315,8 @@ cdef class Scanner:
             found = vlq64(self.buf, self.limit, &self.pos, &delta)
             if found == VLQ_CUT:
                 return self.cut()
-            self.big_delta = None
-            if found == VLQ_BIG or delta + self.carry < delta:      # beyond 64 bits: as a Python int
+            ev.big = found == VLQ_BIG or delta + self.carry < delta
+            if ev.big:      # beyond 64 bits: as a Python int
                 self.big_delta = read_vlq(self.buf, self.limit, &start) + self.carry
             delta += self.carry
             self.carry = 0
@@ -550,7 +561,7 @@ cdef class MessageSink(EventSink):
         cdef bytearray wire
         cdef uint8_t short[3]
         cdef Py_ssize_t i
-        delta = PyLong_FromUnsignedLongLong(ev.delta) if s.big_delta is None else s.big_delta
+        delta = s.big_delta if ev.big else PyLong_FromUnsignedLongLong(ev.delta)
         if ev.status == 0xFF:
             self.track.append(self.meta_event(s, ev, delta))
         elif ev.status == 0xF0 or ev.status == 0xF7:
@@ -572,12 +583,7 @@ cdef class MessageSink(EventSink):
         try:
             return build_meta_event(ev.meta_type, payload, ev.length, delta, self.charset, self.encoding)
         except Exception as error:
-            if s.strict:
-                raise _with_place(error, s.track_index, ev.offset)
-            s.problems.append(FileProblem(
-                s.track_index, ev.offset,
-                f'meta event 0x{ev.meta_type:02x} has a bad payload ({type(error).__name__}: {error}); '
-                'kept as UnknownMetaMessage'))
+            s.bad_meta(ev, error)
             return unknown_meta_event(ev.meta_type, payload[:ev.length], delta)
 
 
@@ -613,12 +619,6 @@ def decode_smf(data, *, bint strict=True, bint clip=False, str charset='latin1',
 
 # Encoding ---------------------------------------------------------------------------------------------------
 
-cdef struct Output:
-    uint8_t *data
-    Py_ssize_t size
-    Py_ssize_t capacity
-
-
 cdef int reserve(Output *out, Py_ssize_t more) except -1:
     """Make room for more bytes at the end of out."""
     cdef Py_ssize_t capacity
@@ -644,6 +644,106 @@ cdef int put_bytes(Output *out, const uint8_t *data, Py_ssize_t n) except -1:
         reserve(out, n)
         memcpy(out.data + out.size, data, n)
         out.size += n
+    return 0
+
+
+cdef bytes take_output(Output *out):
+    """What out holds, as bytes; out's buffer is freed."""
+    try:
+        return PyBytes_FromStringAndSize(<char *>out.data, out.size)
+    finally:
+        free(out.data)
+        out.data = NULL
+        out.size = out.capacity = 0
+
+
+# Writing events: the one encoder of the file's parts, for MidiFile.save() (messages) and _arrays (tables).
+# `running` is the track's running status: the status byte a channel message may leave out.
+
+cdef int put_header(Output *out, object fmt, Py_ssize_t ntracks, int division) except -1:
+    """The MThd chunk."""
+    if not -0x8000 <= fmt <= 0x7FFF:
+        raise ValueError(f'file format {fmt} does not fit the header (0, 1 or 2)')
+    if ntracks > 0xFFFF:
+        raise ValueError(f'a MIDI file holds at most 65535 tracks, not {ntracks}')
+    reserve(out, 14)
+    memcpy(out.data + out.size, b'MThd\x00\x00\x00\x06', 8)
+    put_be16(out.data + out.size + 8, fmt & 0xFFFF)
+    put_be16(out.data + out.size + 10, ntracks)
+    put_be16(out.data + out.size + 12, division & 0xFFFF)
+    out.size += 14
+    return 0
+
+
+cdef Py_ssize_t begin_track(Output *out) except -1:
+    """Start an MTrk chunk; return where it starts, for end_track()."""
+    cdef Py_ssize_t start = out.size
+    reserve(out, 8)
+    memcpy(out.data + start, b'MTrk', 4)
+    out.size += 8
+    return start
+
+
+cdef int end_track(Output *out, Py_ssize_t start, uint64_t delta) except -1:
+    """Close the track begun at start with an end_of_track delta ticks after its last event."""
+    cdef Py_ssize_t size
+    put_meta(out, delta, 0x2F, NULL, 0)
+    size = out.size - start - 8
+    if size > 0xFFFFFFFF:
+        raise ValueError(f'a track of {size} bytes does not fit a MIDI file')
+    put_be32(out.data + start + 4, size)
+    return 0
+
+
+cdef int put_delta(Output *out, uint64_t delta) except -1:
+    if delta > MAX_DELTA:
+        raise ValueError(f'message time must be at most {MAX_DELTA} ticks in MIDI file (4 bytes of delta time)')
+    reserve(out, 4 + 3)     # the delta time and a short message
+    put_vlq(out, delta)
+    return 0
+
+
+cdef int put_short(Output *out, uint64_t delta, const uint8_t *message, int n, int *running) except -1:
+    """A MIDI message of n bytes (status first), with running status."""
+    cdef int i
+    put_delta(out, delta)
+    if message[0] != running[0]:
+        out.data[out.size] = message[0]
+        out.size += 1
+    for i in range(1, n):
+        out.data[out.size] = message[i]
+        out.size += 1
+    running[0] = message[0] if message[0] < 0xF0 else 0
+    return 0
+
+
+cdef int put_meta(Output *out, uint64_t delta, int type_byte, const uint8_t *payload, Py_ssize_t n,
+                  int *running=NULL) except -1:
+    put_delta(out, delta)
+    reserve(out, 2 + MAX_VLQ_BYTES)
+    out.data[out.size] = 0xFF
+    out.data[out.size + 1] = <uint8_t>type_byte
+    out.size += 2
+    put_vlq(out, _checked_length(n))
+    put_bytes(out, payload, n)
+    if running != NULL:
+        running[0] = 0
+    return 0
+
+
+cdef int put_sysex(Output *out, uint64_t delta, const uint8_t *data, Py_ssize_t n, int *running) except -1:
+    """A sysex event: F0, the length, the data bytes (clipped to 127), F7."""
+    cdef Py_ssize_t i
+    put_delta(out, delta)
+    reserve(out, 1 + MAX_VLQ_BYTES + n + 1)
+    out.data[out.size] = 0xF0
+    out.size += 1
+    put_vlq(out, _checked_length(n + 1))        # the data bytes and F7
+    for i in range(n):
+        out.data[out.size + i] = min(data[i], 127)
+    out.data[out.size + n] = 0xF7
+    out.size += n + 1
+    running[0] = 0
     return 0
 
 
@@ -696,10 +796,11 @@ def encode_track(track, *, str charset='latin1'):
     out.data = NULL
     out.size = out.capacity = 0
     try:
-        _put_track(&out, track, charset, charset.encode())
-        return PyBytes_FromStringAndSize(<char *>out.data, out.size)
-    finally:
+        put_meta(&out, _put_track(&out, track, charset, charset.encode()), 0x2F, NULL, 0)
+    except BaseException:
         free(out.data)
+        raise
+    return take_output(&out)
 
 
 def encode_smf(fmt, int division, tracks, *, str charset='latin1'):
@@ -710,42 +811,30 @@ def encode_smf(fmt, int division, tracks, *, str charset='latin1'):
     """
     cdef Output out
     cdef bytes encoding = charset.encode()
-    cdef Py_ssize_t ntracks = len(tracks), start
-    if not -0x8000 <= fmt <= 0x7FFF:
-        raise ValueError(f'file format {fmt} does not fit the header (0, 1 or 2)')
-    if ntracks > 0xFFFF:
-        raise ValueError(f'a MIDI file holds at most 65535 tracks, not {ntracks}')
+    cdef Py_ssize_t start
     out.data = NULL
     out.size = out.capacity = 0
     try:
-        reserve(&out, 14)
-        memcpy(out.data, b'MThd\x00\x00\x00\x06', 8)
-        put_be16(out.data + 8, fmt & 0xFFFF)
-        put_be16(out.data + 10, ntracks)
-        put_be16(out.data + 12, division & 0xFFFF)
-        out.size = 14
+        put_header(&out, fmt, len(tracks), division)
         for track in tracks:
-            reserve(&out, 8)
-            start = out.size
-            memcpy(out.data + start, b'MTrk', 4)
-            out.size += 8
-            _put_track(&out, track, charset, encoding)
-            if out.size - start - 8 > 0xFFFFFFFF:
-                raise ValueError(f'a track of {out.size - start - 8} bytes does not fit a MIDI file')
-            put_be32(out.data + start + 4, out.size - start - 8)
-        return PyBytes_FromStringAndSize(<char *>out.data, out.size)
-    finally:
+            start = begin_track(&out)
+            end_track(&out, start, _put_track(&out, track, charset, encoding))
+    except BaseException:
         free(out.data)
+        raise
+    return take_output(&out)
 
 
-cdef int _put_track(Output *out, track, str charset, bytes encoding) except -1:
-    """Append the events of track to out (see encode_track)."""
+cdef uint64_t _put_track(Output *out, track, str charset, bytes encoding) except? 0xFFFFFFFFFFFFFFFF:
+    """Append the events of track to out (see encode_track) but the closing end_of_track; return its delta time."""
     cdef EndOfTrackFold fold = EndOfTrackFold()
     cdef int running = 0, n, i, overflow
     cdef int values[3]
+    cdef uint8_t message[3]
     cdef long long ticks
     cdef Message msg
     cdef const uint8_t[::1] payload
+    cdef bytes data
     for item in track:
         time = fold.delta(item, (<Message>item)._time if isinstance(item, Message) else item.time)
         if time is None:
@@ -755,48 +844,27 @@ cdef int _put_track(Output *out, track, str charset, bytes encoding) except -1:
         if overflow or not 0 <= ticks <= MAX_DELTA:
             _check_file_time(time)
             ticks = time
-        reserve(out, 16)       # a delta time and a short message
         if not isinstance(item, Message):
             if item.is_realtime:
                 raise ValueError('realtime messages are not allowed in MIDI files')
             type_byte, payload = encode_meta_event(item, charset, <const char *>encoding)
-            put_vlq(out, ticks)
-            out.data[out.size] = 0xFF
-            out.data[out.size + 1] = <uint8_t>type_byte
-            out.size += 2
-            put_vlq(out, _checked_length(payload.shape[0]))
-            put_bytes(out, &payload[0] if payload.shape[0] else NULL, payload.shape[0])
-            running = 0
+            put_meta(out, ticks, type_byte, &payload[0] if payload.shape[0] else NULL, payload.shape[0], &running)
             continue
         msg = <Message>item
         if TYPE_SPECS[msg._type].status >= 0xF8:
             raise ValueError('realtime messages are not allowed in MIDI files')
         if TYPE_SPECS[msg._type].encoding == ENC_SYSEX:
             data = bytes(msg.bytes())       # F0, the data bytes, F7
-            put_vlq(out, ticks)
-            out.data[out.size] = 0xF0
-            out.size += 1
-            put_vlq(out, _checked_length(len(data) - 1))   # the data bytes and F7
-            put_bytes(out, <const uint8_t *>PyBytes_AS_STRING(data) + 1, len(data) - 1)
-            running = 0
+            put_sysex(out, ticks, <const uint8_t *>PyBytes_AS_STRING(data) + 1, len(data) - 2, &running)
             continue
         n = msg._wire_ints(values)
         for i in range(n):
             if not 0 <= values[i] <= (255 if i == 0 else 127):
                 raise ValueError(f'{msg.type} message has a value out of range: {msg!r}')
-        put_vlq(out, ticks)
-        if values[0] != running:
-            out.data[out.size] = values[0]
-            out.size += 1
-        for i in range(1, n):
-            out.data[out.size] = values[i]
-            out.size += 1
-        running = values[0] if values[0] < 0xF0 else 0
+            message[i] = values[i]
+        put_short(out, ticks, message, n, &running)
     _check_file_time(fold.carry)
-    reserve(out, 8)
-    put_vlq(out, fold.carry)
-    put_bytes(out, <const uint8_t *>b'\xFF\x2F\x00', 3)
-    return 0
+    return fold.carry
 
 
 cdef Py_ssize_t _checked_length(Py_ssize_t length) except -1:

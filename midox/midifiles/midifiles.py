@@ -22,6 +22,15 @@ class MidiFileWarning(UserWarning):
     """Issued by MidiFile(..., errors='warn') when a file had problems that reading recovered from."""
 
 
+def warn_about(problems, filename, stacklevel=3):
+    """Issue the MidiFileWarning of errors='warn' for the problems of reading a file."""
+    where = f' in {filename}' if filename else ''
+    shown = '; '.join(str(problem) for problem in problems[:3])
+    more = f' (and {len(problems) - 3} more)' if len(problems) > 3 else ''
+    count = f'{len(problems)} problem' + ('s' if len(problems) > 1 else '')
+    warnings.warn(f'{count}{where}: {shown}{more}', MidiFileWarning, stacklevel=stacklevel)
+
+
 class MidiFile:
     """A Standard MIDI File: MidiFile(filename=None, file=None, type=1, ticks_per_beat=480, ...).
 
@@ -72,11 +81,7 @@ class MidiFile:
         self.tracks = tracks
         self.problems = problems
         if problems and self.errors == 'warn':
-            where = f' in {self.filename}' if self.filename else ''
-            shown = '; '.join(str(problem) for problem in problems[:3])
-            more = f' (and {len(problems) - 3} more)' if len(problems) > 3 else ''
-            count = f'{len(problems)} problem' + ('s' if len(problems) > 1 else '')
-            warnings.warn(f'{count}{where}: {shown}{more}', MidiFileWarning, stacklevel=3)
+            warn_about(problems, self.filename, stacklevel=4)
         if self.debug:
             self.print_tracks()
 

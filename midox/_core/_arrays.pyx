@@ -1,0 +1,716 @@
+"""MIDI files as arrays: the tables of midox.MidiArrays, built in C straight from a file's bytes.
+
+ArraySink takes the events of _smf's scanner (the one reader of MIDI files, which MidiFile uses too: same
+checks, same errors, same problems) and appends one fixed-size row per event to the table of its kind; no
+Python object is made per event. midox.arrays wraps each table's bytes as a NumPy structured array whose dtype
+comes from layouts(), the one description of the rows' fields besides the structs here.
+
+Every event lands in exactly one table: a note holds its note_on and its note_off, the other kinds a row each,
+and `others` what no table is made for (end_of_track, other meta events, note events that pair with nothing,
+system common messages). Each row keeps its event's index in the file (tracks in order, events in order), so
+the tables together say everything the file says, in its order. The events table (every event as it is in the
+file) is built by a separate scan when asked for.
+
+Note pairing (README, "Analysing many files"): per track, channel and pitch, a note_off or a note_on of velocity
+0 closes the oldest open note ('fifo'), or every open note that started at an earlier tick ('all', pretty_midi's
+rule: if all open notes started at that very tick, none is closed and they are dropped). Notes still open at the
+end of their track are dropped from notes; their note_on events go to others, as do note-offs that close
+nothing, and both are counted.
+"""
+cimport cython
+from cpython.buffer cimport PyBUF_FORMAT
+from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t, INT32_MAX, INT64_MAX
+from libc.stdlib cimport free, qsort, realloc
+from libc.string cimport memcpy, memmove, memset
+from libc.math cimport NAN
+
+from midox._core._meta cimport KEY_SIGNATURE, TEMPO, TEXT, TIME_SIGNATURE, check_meta_event
+from midox._core._smf cimport EventSink, RawEvent, Scanner, new_scanner, scan_smf
+
+
+# Rows. Each starts with its tick and time (seconds) so that one function times every table but notes; the
+# fields are ordered for alignment, layouts() gives the order users see.
+
+cdef packed struct NoteRow:
+    int64_t start           # ticks from the start of the file
+    int64_t end
+    double start_time       # seconds, from the tempo map
+    double end_time
+    int32_t on_event        # index of the note_on event in the file
+    int32_t off_event       # of the event that closed it (several notes may share it with pairing='all')
+    uint16_t track
+    uint8_t channel
+    uint8_t program         # the channel's program at the note's start, in its track (0 before any)
+    uint8_t pitch
+    uint8_t velocity
+    uint8_t off_velocity
+    uint8_t off_note_on     # 1 if a note_on of velocity 0 closed it, 0 for a note_off
+
+
+cdef packed struct ControlRow:
+    int64_t tick
+    double time
+    int32_t event
+    uint16_t track
+    uint8_t channel
+    uint8_t control
+    uint8_t value
+    uint8_t _pad[7]
+
+
+cdef packed struct PitchBendRow:
+    int64_t tick
+    double time
+    int32_t event
+    uint16_t track
+    int16_t pitch           # -8192..8191, as Message('pitchwheel').pitch
+    uint8_t channel
+    uint8_t _pad[7]
+
+
+cdef packed struct ChannelValueRow:      # programs (value: the program) and aftertouch
+    int64_t tick
+    double time
+    int32_t event
+    uint16_t track
+    uint8_t channel
+    uint8_t value
+
+
+cdef packed struct PolytouchRow:
+    int64_t tick
+    double time
+    int32_t event
+    uint16_t track
+    uint8_t channel
+    uint8_t note
+    uint8_t value
+    uint8_t _pad[7]
+
+
+cdef packed struct TempoRow:
+    int64_t tick
+    double time
+    int32_t event
+    uint32_t tempo          # microseconds per beat
+    uint16_t track
+    uint8_t _pad[6]
+
+
+cdef packed struct TimeSignatureRow:
+    int64_t tick
+    double time
+    int32_t event
+    uint32_t denominator
+    uint16_t track
+    uint8_t numerator
+    uint8_t clocks_per_click
+    uint8_t notated_32nd_notes_per_beat
+    uint8_t _pad[3]
+
+
+cdef packed struct KeySignatureRow:
+    int64_t tick
+    double time
+    int32_t event
+    uint16_t track
+    int8_t sharps           # -7..7, flats negative
+    uint8_t mode            # 0 major, 1 minor
+
+
+cdef packed struct BlobRow:             # texts (kind: the meta type byte) and sysex (kind 0)
+    int64_t tick
+    double time
+    int64_t offset          # of the bytes in the file (sysex: the data bytes, without F0 and F7)
+    uint32_t length
+    int32_t event
+    uint16_t track
+    uint8_t kind
+    uint8_t _pad[5]
+
+
+cdef packed struct EventRow:            # others and events
+    int64_t tick
+    double time
+    int64_t offset          # meta events: of the payload in the file; sysex: of the data bytes
+    uint32_t length
+    int32_t event
+    uint16_t track
+    uint8_t status          # with the channel; 0xFF for meta events, 0xF0 for sysex
+    uint8_t data1
+    uint8_t data2
+    uint8_t meta_type
+    uint8_t _pad[2]
+
+
+cdef enum:            # the tables, in TABLES' order
+    NOTES
+    CONTROLS
+    PITCH_BENDS
+    PROGRAMS
+    AFTERTOUCH
+    POLYTOUCH
+    TEMPOS
+    TIME_SIGNATURES
+    KEY_SIGNATURES
+    TEXTS
+    SYSEX
+    OTHERS
+    EVENTS
+    NUM_KINDS
+
+TABLES = ('notes', 'controls', 'pitch_bends', 'programs', 'aftertouch', 'polytouch', 'tempos', 'time_signatures',
+          'key_signatures', 'texts', 'sysex', 'others', 'events')
+
+cdef Py_ssize_t[NUM_KINDS] ROW_SIZE = [
+    sizeof(NoteRow), sizeof(ControlRow), sizeof(PitchBendRow), sizeof(ChannelValueRow), sizeof(ChannelValueRow),
+    sizeof(PolytouchRow), sizeof(TempoRow), sizeof(TimeSignatureRow), sizeof(KeySignatureRow), sizeof(BlobRow),
+    sizeof(BlobRow), sizeof(EventRow), sizeof(EventRow)]
+
+
+cdef Py_ssize_t _at(const void *row, const void *field) noexcept:
+    return <const char *>field - <const char *>row
+
+
+def layouts():
+    """Each table's rows: {name: (itemsize, [(field, NumPy type code, byte offset), ...])}, fields in the order
+    users see them."""
+    cdef NoteRow n
+    cdef ControlRow c
+    cdef PitchBendRow b
+    cdef ChannelValueRow v
+    cdef PolytouchRow p
+    cdef TempoRow t
+    cdef TimeSignatureRow s
+    cdef KeySignatureRow k
+    cdef BlobRow x
+    events = _event_fields()
+    timed = lambda event: [('tick', 'i8', 0), ('time', 'f8', 8), ('event', 'i4', event)]
+    return {
+        'notes': (sizeof(n), [
+            ('track', 'u2', _at(&n, &n.track)), ('channel', 'u1', _at(&n, &n.channel)),
+            ('program', 'u1', _at(&n, &n.program)), ('pitch', 'u1', _at(&n, &n.pitch)),
+            ('velocity', 'u1', _at(&n, &n.velocity)), ('off_velocity', 'u1', _at(&n, &n.off_velocity)),
+            ('start', 'i8', _at(&n, &n.start)), ('end', 'i8', _at(&n, &n.end)),
+            ('start_time', 'f8', _at(&n, &n.start_time)), ('end_time', 'f8', _at(&n, &n.end_time)),
+            ('on_event', 'i4', _at(&n, &n.on_event)), ('off_event', 'i4', _at(&n, &n.off_event)),
+            ('off_note_on', 'u1', _at(&n, &n.off_note_on))]),
+        'controls': (sizeof(c), [
+            ('track', 'u2', _at(&c, &c.track)), ('channel', 'u1', _at(&c, &c.channel)),
+            ('control', 'u1', _at(&c, &c.control)), ('value', 'u1', _at(&c, &c.value))]
+            + timed(_at(&c, &c.event))),
+        'pitch_bends': (sizeof(b), [
+            ('track', 'u2', _at(&b, &b.track)), ('channel', 'u1', _at(&b, &b.channel)),
+            ('pitch', 'i2', _at(&b, &b.pitch))] + timed(_at(&b, &b.event))),
+        'programs': (sizeof(v), [
+            ('track', 'u2', _at(&v, &v.track)), ('channel', 'u1', _at(&v, &v.channel)),
+            ('program', 'u1', _at(&v, &v.value))] + timed(_at(&v, &v.event))),
+        'aftertouch': (sizeof(v), [
+            ('track', 'u2', _at(&v, &v.track)), ('channel', 'u1', _at(&v, &v.channel)),
+            ('value', 'u1', _at(&v, &v.value))] + timed(_at(&v, &v.event))),
+        'polytouch': (sizeof(p), [
+            ('track', 'u2', _at(&p, &p.track)), ('channel', 'u1', _at(&p, &p.channel)),
+            ('note', 'u1', _at(&p, &p.note)), ('value', 'u1', _at(&p, &p.value))] + timed(_at(&p, &p.event))),
+        'tempos': (sizeof(t), [
+            ('track', 'u2', _at(&t, &t.track)), ('tempo', 'u4', _at(&t, &t.tempo))] + timed(_at(&t, &t.event))),
+        'time_signatures': (sizeof(s), [
+            ('track', 'u2', _at(&s, &s.track)), ('numerator', 'u1', _at(&s, &s.numerator)),
+            ('denominator', 'u4', _at(&s, &s.denominator)),
+            ('clocks_per_click', 'u1', _at(&s, &s.clocks_per_click)),
+            ('notated_32nd_notes_per_beat', 'u1', _at(&s, &s.notated_32nd_notes_per_beat))]
+            + timed(_at(&s, &s.event))),
+        'key_signatures': (sizeof(k), [
+            ('track', 'u2', _at(&k, &k.track)), ('sharps', 'i1', _at(&k, &k.sharps)),
+            ('mode', 'u1', _at(&k, &k.mode))] + timed(_at(&k, &k.event))),
+        'texts': (sizeof(x), [
+            ('track', 'u2', _at(&x, &x.track)), ('kind', 'u1', _at(&x, &x.kind))] + timed(_at(&x, &x.event))
+            + [('offset', 'i8', _at(&x, &x.offset)), ('length', 'u4', _at(&x, &x.length))]),
+        'sysex': (sizeof(x), [('track', 'u2', _at(&x, &x.track))] + timed(_at(&x, &x.event))
+                  + [('offset', 'i8', _at(&x, &x.offset)), ('length', 'u4', _at(&x, &x.length))]),
+        'others': (sizeof(EventRow), events),
+        'events': (sizeof(EventRow), events),
+    }
+
+
+cdef list _event_fields():
+    cdef EventRow e
+    return [('track', 'u2', _at(&e, &e.track)), ('status', 'u1', _at(&e, &e.status)),
+            ('data1', 'u1', _at(&e, &e.data1)), ('data2', 'u1', _at(&e, &e.data2)),
+            ('meta_type', 'u1', _at(&e, &e.meta_type)), ('tick', 'i8', 0), ('time', 'f8', 8),
+            ('event', 'i4', _at(&e, &e.event)), ('offset', 'i8', _at(&e, &e.offset)),
+            ('length', 'u4', _at(&e, &e.length))]
+
+
+# Growing tables -------------------------------------------------------------------------------------------------
+
+cdef struct Table:
+    char *rows
+    Py_ssize_t n
+    Py_ssize_t capacity
+    Py_ssize_t itemsize
+
+
+cdef int grow(Table *t, Py_ssize_t capacity) except -1:
+    cdef char *grown = <char *>realloc(t.rows, capacity * t.itemsize)
+    if grown == NULL:
+        raise MemoryError()
+    t.rows = grown
+    t.capacity = capacity
+    return 0
+
+
+cdef inline char *new_row(Table *t) except NULL:
+    """A new zeroed row at the end of t."""
+    cdef char *row
+    if t.n == t.capacity:
+        grow(t, max(2 * t.capacity, 64))
+    row = t.rows + t.n * t.itemsize
+    t.n += 1
+    memset(row, 0, t.itemsize)
+    return row
+
+
+@cython.final
+@cython.auto_pickle(False)
+cdef class Rows:
+    """A table's rows, taken over from a Table without a copy; NumPy wraps them through the buffer protocol
+    (writable, one byte per item: midox.arrays gives them their dtype)."""
+    cdef char *rows
+    cdef Py_ssize_t size
+    cdef Py_ssize_t shape[1]
+
+    def __dealloc__(self):
+        free(self.rows)
+
+    def __getbuffer__(self, Py_buffer *view, int flags):
+        self.shape[0] = self.size
+        view.buf = self.rows
+        view.obj = self
+        view.len = self.size
+        view.readonly = 0
+        view.itemsize = 1
+        view.format = NULL
+        if flags & PyBUF_FORMAT:
+            view.format = b'B'
+        view.ndim = 1
+        view.shape = self.shape
+        view.strides = &view.itemsize
+        view.suboffsets = NULL
+        view.internal = NULL
+
+    def __len__(self):
+        return self.size
+
+
+cdef Rows take_rows(Table *t):
+    """The rows of t as a Rows object, which now owns them (t is left empty)."""
+    cdef Rows rows = Rows.__new__(Rows)
+    cdef char *shrunk = <char *>realloc(t.rows, t.n * t.itemsize) if t.n else NULL
+    if shrunk == NULL:
+        free(t.rows)
+    rows.rows = shrunk
+    rows.size = t.n * t.itemsize if shrunk != NULL else 0
+    t.rows = NULL
+    t.n = t.capacity = 0
+    return rows
+
+
+# Pairing notes: per key (channel * 128 + pitch) of the current track, a queue of open notes, linked through
+# `links` (one int per note row: the next open note of its key, or -1).
+cdef enum:
+    NUM_KEYS = 16 * 128
+    NO_NOTE = -1
+
+
+@cython.final
+cdef class ArraySink(EventSink):
+    cdef Table tables[NUM_KINDS]
+    cdef bint events_only           # build the events table, nothing else
+    cdef bint pair_all
+    cdef str charset
+    cdef bytes encoding
+    cdef Py_ssize_t track
+    cdef int64_t tick
+    cdef int64_t n_events
+    cdef int64_t last_tick          # the largest tick of any event
+    cdef uint8_t program[16]
+    cdef Py_ssize_t first_note      # rows of notes and others where the current track's begin
+    cdef Py_ssize_t first_other
+    cdef int32_t *links
+    cdef Py_ssize_t links_capacity
+    cdef Py_ssize_t head[NUM_KEYS]
+    cdef Py_ssize_t tail[NUM_KEYS]
+    cdef readonly Py_ssize_t unclosed_notes
+    cdef readonly Py_ssize_t unmatched_note_offs
+
+    def __cinit__(self):
+        cdef int kind
+        for kind in range(NUM_KINDS):
+            self.tables[kind].itemsize = ROW_SIZE[kind]
+
+    def __dealloc__(self):
+        cdef int kind
+        for kind in range(NUM_KINDS):
+            free(self.tables[kind].rows)
+        free(self.links)
+
+    cdef int begin_track(self, Scanner s) except -1:
+        cdef Py_ssize_t key
+        self.track = s.track_index
+        if self.track > 0xFFFF:
+            raise ValueError(f'arrays hold at most 65536 tracks; track {self.track} at byte offset '
+                             f'{s.track_start - 8} is one more')
+        self.tick = 0
+        memset(self.program, 0, sizeof(self.program))
+        for key in range(NUM_KEYS):
+            self.head[key] = self.tail[key] = NO_NOTE
+        self.first_note = self.tables[NOTES].n
+        self.first_other = self.tables[OTHERS].n
+        return 0
+
+    cdef int event(self, Scanner s, RawEvent *ev) except -1:
+        cdef int64_t index = self.n_events
+        if ev.big or ev.delta > <uint64_t>(INT64_MAX - self.tick):
+            delta = s.big_delta if ev.big else ev.delta
+            raise ValueError(f'delta time {delta} takes the track beyond 2**63 ticks, which arrays cannot hold '
+                             f'{s.where()}')
+        if index == INT32_MAX:
+            raise ValueError(f'arrays hold at most {INT32_MAX} events {s.where()}')
+        self.n_events += 1
+        self.tick += ev.delta
+        if self.tick > self.last_tick:
+            self.last_tick = self.tick
+        if self.events_only:
+            self.other(ev, <int32_t>index, EVENTS)
+        elif ev.status < 0xF0:
+            self.channel_event(ev, <int32_t>index)
+        elif ev.status == 0xFF:
+            self.meta_event(s, ev, <int32_t>index)
+        elif ev.status == 0xF0 or ev.status == 0xF7:
+            self.blob(ev, <int32_t>index, SYSEX, 0)
+        else:
+            self.other(ev, <int32_t>index, OTHERS)
+        return 0
+
+    cdef int channel_event(self, RawEvent *ev, int32_t index) except -1:
+        cdef int kind = ev.status & 0xF0, channel = ev.status & 0x0F
+        cdef ControlRow *c
+        cdef PitchBendRow *b
+        cdef ChannelValueRow *v
+        cdef PolytouchRow *p
+        if kind == 0x90 and ev.data[1]:
+            return self.note_on(ev, index)
+        if kind == 0x80 or kind == 0x90:
+            return self.note_off(ev, index)
+        if kind == 0xB0:
+            c = <ControlRow *>new_row(&self.tables[CONTROLS])
+            c.tick, c.event, c.track, c.channel = self.tick, index, self.track, channel
+            c.control, c.value = ev.data[0], ev.data[1]
+        elif kind == 0xE0:
+            b = <PitchBendRow *>new_row(&self.tables[PITCH_BENDS])
+            b.tick, b.event, b.track, b.channel = self.tick, index, self.track, channel
+            b.pitch = (ev.data[0] | ev.data[1] << 7) - 8192
+        elif kind == 0xC0 or kind == 0xD0:
+            v = <ChannelValueRow *>new_row(&self.tables[PROGRAMS if kind == 0xC0 else AFTERTOUCH])
+            v.tick, v.event, v.track, v.channel, v.value = self.tick, index, self.track, channel, ev.data[0]
+            if kind == 0xC0:
+                self.program[channel] = ev.data[0]
+        else:
+            p = <PolytouchRow *>new_row(&self.tables[POLYTOUCH])
+            p.tick, p.event, p.track, p.channel = self.tick, index, self.track, channel
+            p.note, p.value = ev.data[0], ev.data[1]
+        return 0
+
+    cdef int note_on(self, RawEvent *ev, int32_t index) except -1:
+        cdef Py_ssize_t row = self.tables[NOTES].n, key = (ev.status & 0x0F) * 128 + ev.data[0]
+        cdef NoteRow *note = <NoteRow *>new_row(&self.tables[NOTES])
+        cdef Py_ssize_t capacity
+        cdef int32_t *grown
+        note.start = self.tick
+        note.end = -1                   # open
+        note.on_event = index
+        note.off_event = -1
+        note.track = self.track
+        note.channel = ev.status & 0x0F
+        note.program = self.program[note.channel]
+        note.pitch = ev.data[0]
+        note.velocity = ev.data[1]
+        if row >= self.links_capacity:
+            capacity = max(2 * self.links_capacity, 64)
+            grown = <int32_t *>realloc(self.links, capacity * sizeof(int32_t))
+            if grown == NULL:
+                raise MemoryError()
+            self.links = grown
+            self.links_capacity = capacity
+        self.links[row] = NO_NOTE
+        if self.tail[key] == NO_NOTE:
+            self.head[key] = row
+        else:
+            self.links[self.tail[key]] = <int32_t>row
+        self.tail[key] = row
+        return 0
+
+    cdef int note_off(self, RawEvent *ev, int32_t index) except -1:
+        cdef Py_ssize_t key = (ev.status & 0x0F) * 128 + ev.data[0], row, kept_tail = NO_NOTE
+        cdef NoteRow *notes = <NoteRow *>self.tables[NOTES].rows
+        cdef bint closed = False
+        row = self.head[key]
+        if not self.pair_all:           # 'fifo': close the oldest
+            if row == NO_NOTE:
+                self.unmatched_note_offs += 1
+                return self.other(ev, index, OTHERS)
+            self.close(&notes[row], ev, index)
+            self.head[key] = self.next_open(row)
+            if self.head[key] == NO_NOTE:
+                self.tail[key] = NO_NOTE
+            return 0
+        # 'all': close the notes that started before this tick, keep the others open (unless none closed)
+        self.head[key] = NO_NOTE
+        while row != NO_NOTE:
+            if notes[row].start != self.tick:
+                self.close(&notes[row], ev, index)
+                closed = True
+            elif kept_tail == NO_NOTE:
+                self.head[key] = kept_tail = row
+            else:
+                self.links[kept_tail] = <int32_t>row
+                kept_tail = row
+            row = self.next_open(row)
+        if kept_tail != NO_NOTE:
+            self.links[kept_tail] = NO_NOTE
+        self.tail[key] = kept_tail
+        if not closed:
+            # pretty_midi's rule: nothing closed, and the notes of this very tick (if any) are dropped
+            self.head[key] = self.tail[key] = NO_NOTE
+            self.unmatched_note_offs += 1
+            self.other(ev, index, OTHERS)
+        return 0
+
+    cdef inline Py_ssize_t next_open(self, Py_ssize_t row) noexcept:
+        return self.links[row]
+
+    cdef inline void close(self, NoteRow *note, RawEvent *ev, int32_t index) noexcept:
+        note.end = self.tick
+        note.off_event = index
+        note.off_velocity = ev.data[1] if ev.status < 0x90 else 0
+        note.off_note_on = ev.status >= 0x90
+
+    cdef int end_track(self, Scanner s) except -1:
+        """Move the notes left open to others, as their note_on events."""
+        cdef Table *notes = &self.tables[NOTES]
+        cdef NoteRow *rows = <NoteRow *>notes.rows
+        cdef Py_ssize_t row, kept = self.first_note
+        cdef EventRow *other
+        cdef bint moved = False
+        for row in range(self.first_note, notes.n):
+            if rows[row].end < 0:
+                other = <EventRow *>new_row(&self.tables[OTHERS])
+                rows = <NoteRow *>notes.rows
+                other.tick, other.event, other.track = rows[row].start, rows[row].on_event, self.track
+                other.status, other.data1, other.data2 = 0x90 | rows[row].channel, rows[row].pitch, rows[row].velocity
+                self.unclosed_notes += 1
+                moved = True
+            else:
+                if kept != row:
+                    rows[kept] = rows[row]
+                kept += 1
+        notes.n = kept
+        if moved:       # others in event order again
+            qsort(self.tables[OTHERS].rows + self.first_other * sizeof(EventRow),
+                  self.tables[OTHERS].n - self.first_other, sizeof(EventRow), _by_event)
+        return 0
+
+    cdef int meta_event(self, Scanner s, RawEvent *ev, int32_t index) except -1:
+        cdef const uint8_t *p = s.buf + ev.payload
+        cdef int layout
+        cdef TempoRow *t
+        cdef TimeSignatureRow *sig
+        cdef KeySignatureRow *key
+        try:
+            layout = check_meta_event(ev.meta_type, p, ev.length, self.charset, self.encoding)
+        except Exception as error:
+            s.bad_meta(ev, error)
+            layout = -1
+        if layout == TEMPO:
+            t = <TempoRow *>new_row(&self.tables[TEMPOS])
+            t.tick, t.event, t.track = self.tick, index, self.track
+            t.tempo = p[0] << 16 | p[1] << 8 | p[2]
+        elif layout == TIME_SIGNATURE:      # four bytes, the denominator a power of 2 up to 2**28 (see _meta)
+            sig = <TimeSignatureRow *>new_row(&self.tables[TIME_SIGNATURES])
+            sig.tick, sig.event, sig.track = self.tick, index, self.track
+            sig.numerator, sig.denominator = p[0], (<uint32_t>1) << p[1]
+            sig.clocks_per_click, sig.notated_32nd_notes_per_beat = p[2], p[3]
+        elif layout == KEY_SIGNATURE:
+            key = <KeySignatureRow *>new_row(&self.tables[KEY_SIGNATURES])
+            key.tick, key.event, key.track = self.tick, index, self.track
+            key.sharps, key.mode = <int8_t>p[0], p[1]
+        elif layout == TEXT:
+            self.blob(ev, index, TEXTS, ev.meta_type)
+        else:
+            self.other(ev, index, OTHERS)
+        return 0
+
+    cdef int blob(self, RawEvent *ev, int32_t index, int kind, int type_byte) except -1:
+        cdef BlobRow *row = <BlobRow *>new_row(&self.tables[kind])
+        row.tick, row.event, row.track, row.kind = self.tick, index, self.track, type_byte
+        row.offset, row.length = ev.payload, ev.length
+        return 0
+
+    cdef int other(self, RawEvent *ev, int32_t index, int kind) except -1:
+        cdef EventRow *row = <EventRow *>new_row(&self.tables[kind])
+        row.tick, row.event, row.track, row.status = self.tick, index, self.track, ev.status
+        if ev.status == 0xFF or ev.status == 0xF0 or ev.status == 0xF7:
+            row.meta_type = ev.meta_type if ev.status == 0xFF else 0
+            row.offset, row.length = ev.payload, ev.length
+        else:
+            row.data1 = ev.data[0] if ev.size > 1 else 0
+            row.data2 = ev.data[1] if ev.size > 2 else 0
+        return 0
+
+
+cdef int _by_event(const void *a, const void *b) noexcept nogil:
+    return (<const EventRow *>a).event - (<const EventRow *>b).event
+
+
+# Seconds from ticks -------------------------------------------------------------------------------------------
+# The tempo map: segments from each tempo change on, in tick order (ties in file order: the last wins), each
+# with the seconds at its start and its seconds per tick, mido's tempo * 1e-6 / ticks_per_beat.
+
+cdef struct Segment:
+    int64_t tick
+    double seconds
+    double scale
+
+
+cdef struct TempoMap:
+    Segment *segments
+    Py_ssize_t n
+
+
+cdef int _by_tick_then_event(const void *a, const void *b) noexcept nogil:
+    cdef const TempoRow *x = <const TempoRow *>a
+    cdef const TempoRow *y = <const TempoRow *>b
+    if x.tick != y.tick:
+        return -1 if x.tick < y.tick else 1
+    return x.event - y.event
+
+
+cdef int build_tempo_map(TempoMap *tmap, const char *tempo_rows, Py_ssize_t n_tempos, Py_ssize_t row_size,
+                         double ticks_per_beat, double seconds_per_tick) except -1:
+    """The map of n_tempos rows (TempoRow fields at the start of each row_size bytes; sorted here in a copy).
+    With SMPTE timing (seconds_per_tick not 0) there is one segment; a ticks_per_beat of 0 gives NaN seconds."""
+    cdef TempoRow *sorted_rows = <TempoRow *>realloc(NULL, max(n_tempos, 1) * sizeof(TempoRow))
+    cdef Py_ssize_t i
+    cdef Segment *last
+    cdef double scale
+    tmap.segments = <Segment *>realloc(NULL, (n_tempos + 1) * sizeof(Segment))
+    if sorted_rows == NULL or tmap.segments == NULL:
+        free(sorted_rows)
+        raise MemoryError()
+    for i in range(n_tempos):
+        memcpy(&sorted_rows[i], tempo_rows + i * row_size, sizeof(TempoRow))
+    qsort(sorted_rows, n_tempos, sizeof(TempoRow), _by_tick_then_event)
+    tmap.n = 1
+    last = &tmap.segments[0]
+    last.tick = 0
+    last.seconds = 0.0
+    if seconds_per_tick:
+        last.scale = seconds_per_tick
+        n_tempos = 0
+    else:
+        last.scale = 500000 * 1e-6 / ticks_per_beat if ticks_per_beat else NAN
+    for i in range(n_tempos):
+        scale = sorted_rows[i].tempo * 1e-6 / ticks_per_beat if ticks_per_beat else NAN
+        if sorted_rows[i].tick != last.tick:
+            tmap.segments[tmap.n].seconds = last.seconds + (sorted_rows[i].tick - last.tick) * last.scale
+            last = &tmap.segments[tmap.n]
+            last.tick = sorted_rows[i].tick
+            tmap.n += 1
+        last.scale = scale
+    free(sorted_rows)
+    return 0
+
+
+cdef void fill_seconds(const TempoMap *tmap, const char *ticks, char *seconds, Py_ssize_t n,
+                       Py_ssize_t stride) noexcept nogil:
+    """seconds[i * stride] = the time of ticks[i * stride] (both as raw bytes, int64 and double)."""
+    cdef Py_ssize_t i, k = 0, low, high, mid
+    cdef int64_t tick
+    cdef const Segment *seg
+    for i in range(n):
+        tick = (<const int64_t *>(ticks + i * stride))[0]
+        if k + 1 < tmap.n and tick >= tmap.segments[k + 1].tick or tick < tmap.segments[k].tick:
+            low, high = 0, tmap.n - 1           # the last segment starting at or before tick
+            while low < high:
+                mid = (low + high + 1) // 2
+                if tmap.segments[mid].tick <= tick:
+                    low = mid
+                else:
+                    high = mid - 1
+            k = low
+        seg = &tmap.segments[k]
+        (<double *>(seconds + i * stride))[0] = seg.seconds if tick == seg.tick else \
+            seg.seconds + (tick - seg.tick) * seg.scale
+
+
+def seconds(const uint8_t[::1] tempos, double ticks_per_beat, double seconds_per_tick,
+            const uint8_t[::1] ticks, uint8_t[::1] out):
+    """Fill out (float64) with the seconds of ticks (int64), by the tempo map of tempos (the rows of a tempos
+    table, as bytes)."""
+    cdef TempoMap tmap
+    cdef Py_ssize_t n = ticks.shape[0] // 8
+    if out.shape[0] < n * 8:
+        raise ValueError('out is shorter than ticks')
+    build_tempo_map(&tmap, <const char *>&tempos[0] if tempos.shape[0] else NULL,
+                    tempos.shape[0] // sizeof(TempoRow), sizeof(TempoRow), ticks_per_beat, seconds_per_tick)
+    if n:
+        fill_seconds(&tmap, <const char *>&ticks[0], <char *>&out[0], n, 8)
+    free(tmap.segments)
+    return out
+
+
+# Reading ------------------------------------------------------------------------------------------------------
+
+def read_tables(data, *, bint strict=True, bint clip=False, str charset='latin1', bint pair_all=False,
+                bint events_only=False, double ticks_per_beat=0.0, double seconds_per_tick=0.0):
+    """Scan a Standard MIDI File (bytes) into tables.
+
+    :return: dict with 'format', 'division', 'problems', 'unclosed_notes', 'unmatched_note_offs', 'last_tick'
+        and each table's rows as a bytearray under its name (only 'events' with events_only). Times use
+        ticks_per_beat or seconds_per_tick when given, else the division.
+    """
+    cdef Scanner scanner = new_scanner(data, strict, clip)
+    cdef ArraySink sink = ArraySink()
+    cdef TempoMap tmap
+    cdef Table *table
+    cdef int kind
+    sink.charset = charset
+    sink.encoding = charset.encode()
+    sink.pair_all = pair_all
+    sink.events_only = events_only
+    # Room for what a file of this size usually holds (events take 3 bytes or so; half of them end notes), so
+    # that the big tables rarely grow.
+    grow(&sink.tables[EVENTS if events_only else NOTES], len(data) // (3 if events_only else 7) + 64)
+    fmt, division = scan_smf(scanner, sink)
+    if not ticks_per_beat and not seconds_per_tick:
+        ticks_per_beat = division
+    table = &sink.tables[TEMPOS]
+    build_tempo_map(&tmap, table.rows, table.n, sizeof(TempoRow), ticks_per_beat, seconds_per_tick)
+    try:
+        result = {'format': fmt, 'division': division, 'problems': scanner.problems, 'last_tick': sink.last_tick,
+                  'unclosed_notes': sink.unclosed_notes, 'unmatched_note_offs': sink.unmatched_note_offs,
+                  'n_events': sink.n_events}
+        for kind in range(NUM_KINDS):
+            table = &sink.tables[kind]
+            if table.n == 0:
+                pass
+            elif kind == NOTES:
+                fill_seconds(&tmap, table.rows, table.rows + 16, table.n, sizeof(NoteRow))
+                fill_seconds(&tmap, table.rows + 8, table.rows + 24, table.n, sizeof(NoteRow))
+            else:
+                fill_seconds(&tmap, table.rows, table.rows + 8, table.n, table.itemsize)
+            if kind != EVENTS or events_only:
+                result[TABLES[kind]] = take_rows(table)
+        return result
+    finally:
+        free(tmap.segments)

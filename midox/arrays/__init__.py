@@ -1,0 +1,176 @@
+"""MIDI files as NumPy arrays: notes, controls, the tempo map and every other event, straight from the bytes.
+
+    >>> import midox
+    >>> song = midox.read_arrays('song.mid')
+    >>> song.notes['pitch'], song.notes['start_time']       # doctest: +SKIP
+
+The tables are built in C by the reader MidiFile uses (midox._core._arrays), with no Python object per event;
+see README, "Analysing many files". NumPy is needed (``pip install 'midox[arrays]'``); ``import midox`` does
+not import it.
+"""
+import os
+import warnings
+
+import numpy as np
+
+from midox._core import _arrays
+from midox._core._meta import MAJOR_KEYS, MINOR_KEYS
+from midox._core._smf import division_from_timing, timing_from_division
+
+from .dtypes import DTYPES
+
+ERRORS = ('strict', 'warn', 'ignore')
+PAIRINGS = ('fifo', 'all')
+# The tables that hold the file between them (every event in exactly one); `events` is a view of all of them.
+TABLES = tuple(name for name in _arrays.TABLES if name != 'events')
+
+
+def read_arrays(source, *, errors='strict', pairing='fifo', charset='latin1', clip=False):
+    """Read a Standard MIDI File into a MidiArrays.
+
+    :param source: a path, a binary file object, or the file's bytes.
+    :param errors: 'strict' raises what MidiFile raises (mido's exception classes, with the track and byte
+        offset); 'warn' and 'ignore' read what can be read and list each problem in ``problems``, as MidiFile.
+    :param pairing: how note-offs close notes: 'fifo' (the oldest open note of the same track, channel and
+        pitch; symusic's notes) or 'all' (every open note of that pitch and channel that started at an earlier
+        tick; pretty_midi's and miditoolkit's notes).
+    :param charset: the encoding of text meta events.
+    :param clip: clip data bytes above 127 to 127 instead of raising, as MidiFile's clip.
+    """
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return MidiArrays.from_bytes(source, errors=errors, pairing=pairing, charset=charset, clip=clip)
+    return MidiArrays.from_file(source, errors=errors, pairing=pairing, charset=charset, clip=clip)
+
+
+class MidiArrays:
+    """A MIDI file as tables: one NumPy structured array per kind of event, ticks as int64, seconds as float64.
+
+    Tables (each row has ``track``, ``tick`` and ``time`` in seconds, and ``event``: its index in the file):
+    ``notes`` (``start``/``end`` ticks, ``start_time``/``end_time`` seconds, ``on_event``/``off_event``),
+    ``controls``, ``pitch_bends``, ``programs``, ``aftertouch``, ``polytouch``, ``tempos``, ``time_signatures``,
+    ``key_signatures``, ``texts`` and ``sysex`` (``offset``/``length`` of their bytes in ``data``), and
+    ``others``: the events no other table holds (end_of_track, other meta events, notes that pair with
+    nothing). Together they hold every event of the file; ``events`` lists them all as they are in the file.
+
+    Also: ``type``, ``ticks_per_beat`` (None with SMPTE timing), ``smpte``, ``length`` (seconds),
+    ``problems`` (as MidiFile.problems), ``unclosed_notes`` (notes still open at the end of their track, left
+    out of notes) and ``unmatched_note_offs`` (note-offs that closed nothing); both kinds of event are in
+    ``others``.
+    """
+
+    def __init__(self, *, type=1, ticks_per_beat=480, smpte=None, charset='latin1', pairing='fifo'):
+        if pairing not in PAIRINGS:
+            raise ValueError(f"pairing must be 'fifo' or 'all', not {pairing!r}")
+        self.type = type
+        self.ticks_per_beat = ticks_per_beat
+        self.smpte = smpte
+        self.charset = charset
+        self.pairing = pairing
+        self.data = b''
+        self.problems = []
+        self.unclosed_notes = 0
+        self.unmatched_note_offs = 0
+        self._last_tick = 0
+        self._events = None
+        self._read_options = None
+        for name in TABLES:
+            setattr(self, name, np.zeros(0, DTYPES[name]))
+
+    @classmethod
+    def from_bytes(cls, data, *, errors='strict', pairing='fifo', charset='latin1', clip=False):
+        """Read the file held in data (bytes); see read_arrays()."""
+        if errors not in ERRORS:
+            raise ValueError(f"errors must be one of {', '.join(ERRORS)}, not {errors!r}")
+        self = cls(pairing=pairing, charset=charset)
+        self.data = bytes(data)
+        self._read_options = dict(strict=errors == 'strict', clip=clip, charset=charset)
+        found = _arrays.read_tables(self.data, pair_all=pairing == 'all', **self._read_options)
+        self.type = found['format']
+        self.ticks_per_beat, self.smpte = timing_from_division(found['division'])
+        self.problems = found['problems']
+        self.unclosed_notes = found['unclosed_notes']
+        self.unmatched_note_offs = found['unmatched_note_offs']
+        self._last_tick = found['last_tick']
+        for name in TABLES:
+            setattr(self, name, np.frombuffer(found[name], DTYPES[name]))
+        if self.problems and errors == 'warn':
+            from midox.midifiles.midifiles import warn_about
+            warn_about(self.problems, None)
+        return self
+
+    @classmethod
+    def from_file(cls, source, **options):
+        """Read a file given as a path or an open binary file; options as read_arrays()."""
+        if isinstance(source, (str, os.PathLike)):
+            with open(source, 'rb') as file:
+                return cls.from_bytes(file.read(), **options)
+        return cls.from_bytes(source.read(), **options)
+
+    @property
+    def events(self):
+        """Every event of every track in file order (a table like ``others``), read from ``data`` on first use.
+
+        It shows the file as read, not edits made to the other tables since."""
+        if self._events is None:
+            if self._read_options is None:
+                return np.zeros(0, DTYPES['events'])
+            found = _arrays.read_tables(self.data, events_only=True, **self._read_options)
+            self._events = np.frombuffer(found['events'], DTYPES['events'])
+        return self._events
+
+    @property
+    def length(self):
+        """Playback time in seconds, to the last event of any track (as MidiFile.length)."""
+        if self.type == 2:
+            raise ValueError('impossible to compute length for type 2 (asynchronous) file')
+        return float(self.seconds(self._last_tick))
+
+    def _seconds_per_tick(self):
+        if self.smpte is None:
+            return 0.0
+        frames_per_second, ticks_per_frame = self.smpte
+        return 1.0 / (frames_per_second * ticks_per_frame)
+
+    def seconds(self, ticks):
+        """The time in seconds of ticks (an int or an array of ints), by the tempo map of ``tempos``."""
+        ticks = np.asarray(ticks)
+        flat = np.ascontiguousarray(ticks, dtype=np.int64).reshape(-1)
+        out = np.empty(flat.shape, np.float64)
+        tempos = np.ascontiguousarray(self.tempos, dtype=DTYPES['tempos'])
+        _arrays.seconds(tempos.view(np.uint8), float(self.ticks_per_beat or 0), self._seconds_per_tick(),
+                        flat.view(np.uint8), out.view(np.uint8))
+        return out.reshape(ticks.shape) if ticks.ndim else out[0]
+
+    def retime(self):
+        """Compute every time column again from the ticks, after tempos or ticks were edited."""
+        for name in TABLES:
+            table = getattr(self, name)
+            if name == 'notes':
+                table['start_time'] = self.seconds(table['start'])
+                table['end_time'] = self.seconds(table['end'])
+            else:
+                table['time'] = self.seconds(table['tick'])
+
+    def text(self, row):
+        """The text of row (an index) of ``texts``, decoded with the file's charset."""
+        found = self.texts[row]
+        return self.data[found['offset']:found['offset'] + found['length']].decode(self.charset)
+
+    def sysex_data(self, row):
+        """The data bytes of row (an index) of ``sysex``, as MidiFile reads them (bytes above 127 read as 127)."""
+        found = self.sysex[row]
+        data = np.frombuffer(self.data, np.uint8, found['length'], found['offset'])
+        return np.minimum(data, 127).tobytes()
+
+    def key_names(self):
+        """mido's name of each key of ``key_signatures`` ('C', 'F#m', ...)."""
+        return [(MINOR_KEYS if mode else MAJOR_KEYS)[sharps + 7]
+                for sharps, mode in zip(self.key_signatures['sharps'].tolist(), self.key_signatures['mode'].tolist())]
+
+    def __repr__(self):
+        counts = ', '.join(f'{name}={len(getattr(self, name))}' for name in TABLES if len(getattr(self, name)))
+        timing = f'smpte={self.smpte!r}' if self.smpte is not None else f'ticks_per_beat={self.ticks_per_beat}'
+        return f'<MidiArrays type={self.type}, {timing}, {counts}>'
+
+
+__all__ = ['MidiArrays', 'read_arrays']

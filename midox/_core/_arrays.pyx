@@ -19,13 +19,16 @@ nothing, and both are counted.
 """
 cimport cython
 from cpython.buffer cimport PyBUF_FORMAT
+from cpython.bytes cimport PyBytes_AS_STRING
 from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t, INT32_MAX, INT64_MAX
 from libc.stdlib cimport free, qsort, realloc
 from libc.string cimport memcpy, memmove, memset
 from libc.math cimport NAN
 
 from midox._core._meta cimport KEY_SIGNATURE, TEMPO, TEXT, TIME_SIGNATURE, check_meta_event
-from midox._core._smf cimport EventSink, RawEvent, Scanner, new_scanner, scan_smf
+from midox._core._smf cimport (EventSink, Output, RawEvent, Scanner, begin_track, end_track, new_scanner, put_header,
+                               put_meta, put_short, put_sysex, scan_smf, take_output)
+from midox._core._specs cimport TYPE_BY_STATUS, TYPE_SPECS
 
 
 # Rows. Each starts with its tick and time (seconds) so that one function times every table but notes; the
@@ -340,6 +343,7 @@ cdef class ArraySink(EventSink):
     cdef Py_ssize_t links_capacity
     cdef Py_ssize_t head[NUM_KEYS]
     cdef Py_ssize_t tail[NUM_KEYS]
+    cdef Py_ssize_t ntracks
     cdef readonly Py_ssize_t unclosed_notes
     cdef readonly Py_ssize_t unmatched_note_offs
 
@@ -357,6 +361,7 @@ cdef class ArraySink(EventSink):
     cdef int begin_track(self, Scanner s) except -1:
         cdef Py_ssize_t key
         self.track = s.track_index
+        self.ntracks += 1
         if self.track > 0xFFFF:
             raise ValueError(f'arrays hold at most 65536 tracks; track {self.track} at byte offset '
                              f'{s.track_start - 8} is one more')
@@ -675,7 +680,7 @@ def read_tables(data, *, bint strict=True, bint clip=False, str charset='latin1'
                 bint events_only=False, double ticks_per_beat=0.0, double seconds_per_tick=0.0):
     """Scan a Standard MIDI File (bytes) into tables.
 
-    :return: dict with 'format', 'division', 'problems', 'unclosed_notes', 'unmatched_note_offs', 'last_tick'
+    :return: dict with 'format', 'division', 'ntracks', 'problems', 'unclosed_notes', 'unmatched_note_offs', 'last_tick'
         and each table's rows as a bytearray under its name (only 'events' with events_only). Times use
         ticks_per_beat or seconds_per_tick when given, else the division.
     """
@@ -698,6 +703,7 @@ def read_tables(data, *, bint strict=True, bint clip=False, str charset='latin1'
     build_tempo_map(&tmap, table.rows, table.n, sizeof(TempoRow), ticks_per_beat, seconds_per_tick)
     try:
         result = {'format': fmt, 'division': division, 'problems': scanner.problems, 'last_tick': sink.last_tick,
+                  'ntracks': sink.ntracks,
                   'unclosed_notes': sink.unclosed_notes, 'unmatched_note_offs': sink.unmatched_note_offs,
                   'n_events': sink.n_events}
         for kind in range(NUM_KINDS):
@@ -714,3 +720,320 @@ def read_tables(data, *, bint strict=True, bint clip=False, str charset='latin1'
         return result
     finally:
         free(tmap.segments)
+
+
+# Writing ------------------------------------------------------------------------------------------------------
+# Each row becomes an item (a note two: its note_on and its note_off); the items are sorted by track, tick and
+# event index, and written with _smf's encoder. Rows read from a file keep its order; rows added without an
+# event index (-1) go before the file's events of their tick, note-offs first.
+
+cdef packed struct Item:
+    int64_t tick
+    int64_t row
+    int32_t event
+    uint16_t track
+    uint8_t kind            # the table
+    uint8_t is_on           # of a note: 1 its note_on, 0 its note_off
+
+
+cdef inline bint item_before(const Item *a, const Item *b) noexcept nogil:
+    if a.track != b.track:
+        return a.track < b.track
+    if a.tick != b.tick:
+        return a.tick < b.tick
+    if a.event != b.event:
+        return a.event < b.event
+    return a.is_on < b.is_on
+
+
+cdef int sort_items(Item *items, Py_ssize_t n) except -1:
+    """Stable sort: a merge of the runs already in order (rows from a file are, table by table)."""
+    cdef Item *spare = <Item *>realloc(NULL, max(n, 1) * sizeof(Item))
+    cdef Item *source = items
+    cdef Item *target = spare
+    cdef Item *swap
+    cdef Py_ssize_t *bounds = <Py_ssize_t *>realloc(NULL, (n + 2) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t runs = 0, i, r, a, b, a_end, b_end, out
+    if spare == NULL or bounds == NULL:
+        free(spare)
+        free(bounds)
+        raise MemoryError()
+    bounds[runs] = 0
+    runs += 1
+    for i in range(1, n):
+        if item_before(&items[i], &items[i - 1]):
+            bounds[runs] = i
+            runs += 1
+    bounds[runs] = n
+    while runs > 1:
+        out = 0
+        for r in range(0, runs, 2):
+            a, a_end = bounds[r], bounds[r + 1]
+            b, b_end = a_end, (bounds[r + 2] if r + 1 < runs else a_end)
+            bounds[r // 2] = out
+            while a < a_end and b < b_end:
+                if item_before(&source[b], &source[a]):
+                    target[out] = source[b]
+                    b += 1
+                else:
+                    target[out] = source[a]
+                    a += 1
+                out += 1
+            while a < a_end:
+                target[out] = source[a]
+                a += 1
+                out += 1
+            while b < b_end:
+                target[out] = source[b]
+                b += 1
+                out += 1
+        runs = (runs + 1) // 2
+        bounds[runs] = n
+        swap = source
+        source = target
+        target = swap
+    if source != items:
+        memcpy(items, source, n * sizeof(Item))
+    free(spare)
+    free(bounds)
+    return 0
+
+
+cdef class _Writer:
+    """Writes the tables' items in order; checks each value as MidiFile.save() would, naming table and row."""
+    cdef const char *rows[NUM_KINDS]
+    cdef Py_ssize_t counts[NUM_KINDS]
+    cdef const uint8_t *data
+    cdef Py_ssize_t data_size
+
+    cdef int bad(self, int kind, Py_ssize_t row, str what) except -1:
+        raise ValueError(f'{TABLES[kind]}[{row}]: {what}')
+
+    cdef int check(self, int kind, Py_ssize_t row, int value, int high, str field) except -1:
+        if value > high:
+            self.bad(kind, row, f'{field} {value} is out of range 0..{high}')
+        return 0
+
+    cdef const uint8_t *blob(self, int kind, Py_ssize_t row, int64_t offset, uint32_t length) except NULL:
+        if offset < 0 or offset > self.data_size - <int64_t>length:
+            self.bad(kind, row, f'bytes {offset}..{offset + length} are not in data ({self.data_size} bytes)')
+        return self.data + offset
+
+    cdef int put(self, Output *out, const Item *item, uint64_t delta, int *running) except -1:
+        cdef uint8_t message[3]
+        cdef int n = 3, kind = item.kind
+        cdef const char *row = self.rows[kind] + item.row * ROW_SIZE[kind]
+        cdef const NoteRow *note
+        cdef const ControlRow *c
+        cdef const PitchBendRow *b
+        cdef const ChannelValueRow *v
+        cdef const PolytouchRow *p
+        cdef const TempoRow *t
+        cdef const TimeSignatureRow *sig
+        cdef const KeySignatureRow *key
+        cdef const BlobRow *x
+        cdef const EventRow *e
+        cdef uint8_t payload[4]
+        cdef int power
+        if kind == NOTES:
+            note = <const NoteRow *>row
+            self.check(kind, item.row, note.channel, 15, 'channel')
+            self.check(kind, item.row, note.pitch, 127, 'pitch')
+            self.check(kind, item.row, note.velocity, 127, 'velocity')
+            self.check(kind, item.row, note.off_velocity, 127, 'off_velocity')
+            if note.end < note.start:
+                self.bad(kind, item.row, f'end {note.end} is before start {note.start}')
+            message[1] = note.pitch
+            if item.is_on:
+                message[0], message[2] = 0x90 | note.channel, note.velocity
+            elif note.off_note_on:
+                message[0], message[2] = 0x90 | note.channel, 0
+            else:
+                message[0], message[2] = 0x80 | note.channel, note.off_velocity
+        elif kind == CONTROLS:
+            c = <const ControlRow *>row
+            self.check(kind, item.row, c.channel, 15, 'channel')
+            self.check(kind, item.row, c.control, 127, 'control')
+            self.check(kind, item.row, c.value, 127, 'value')
+            message[0], message[1], message[2] = 0xB0 | c.channel, c.control, c.value
+        elif kind == PITCH_BENDS:
+            b = <const PitchBendRow *>row
+            self.check(kind, item.row, b.channel, 15, 'channel')
+            if not -8192 <= b.pitch <= 8191:
+                self.bad(kind, item.row, f'pitch {b.pitch} is out of range -8192..8191')
+            message[0], message[1], message[2] = 0xE0 | b.channel, (b.pitch + 8192) & 0x7F, (b.pitch + 8192) >> 7
+        elif kind == PROGRAMS or kind == AFTERTOUCH:
+            v = <const ChannelValueRow *>row
+            self.check(kind, item.row, v.channel, 15, 'channel')
+            self.check(kind, item.row, v.value, 127, 'program' if kind == PROGRAMS else 'value')
+            message[0], message[1], n = (0xC0 if kind == PROGRAMS else 0xD0) | v.channel, v.value, 2
+        elif kind == POLYTOUCH:
+            p = <const PolytouchRow *>row
+            self.check(kind, item.row, p.channel, 15, 'channel')
+            self.check(kind, item.row, p.note, 127, 'note')
+            self.check(kind, item.row, p.value, 127, 'value')
+            message[0], message[1], message[2] = 0xA0 | p.channel, p.note, p.value
+        elif kind == TEMPOS:
+            t = <const TempoRow *>row
+            if t.tempo > 0xFFFFFF:
+                self.bad(kind, item.row, f'tempo {t.tempo} does not fit 3 bytes')
+            payload[0], payload[1], payload[2] = t.tempo >> 16, (t.tempo >> 8) & 0xFF, t.tempo & 0xFF
+            return put_meta(out, delta, 0x51, payload, 3, running)
+        elif kind == TIME_SIGNATURES:
+            sig = <const TimeSignatureRow *>row
+            power = 0
+            while power < 32 and (<uint32_t>1) << power != sig.denominator:
+                power += 1
+            if power == 32:
+                self.bad(kind, item.row, f'denominator {sig.denominator} is not a power of 2')
+            payload[0], payload[1], payload[2], payload[3] = (sig.numerator, power, sig.clocks_per_click,
+                                                              sig.notated_32nd_notes_per_beat)
+            return put_meta(out, delta, 0x58, payload, 4, running)
+        elif kind == KEY_SIGNATURES:
+            key = <const KeySignatureRow *>row
+            if not -7 <= key.sharps <= 7 or key.mode > 1:
+                self.bad(kind, item.row, f'sharps {key.sharps} and mode {key.mode} are no key')
+            payload[0], payload[1] = <uint8_t>key.sharps, key.mode
+            return put_meta(out, delta, 0x59, payload, 2, running)
+        elif kind == TEXTS:
+            x = <const BlobRow *>row
+            return put_meta(out, delta, x.kind, self.blob(kind, item.row, x.offset, x.length), x.length, running)
+        elif kind == SYSEX:
+            x = <const BlobRow *>row
+            return put_sysex(out, delta, self.blob(kind, item.row, x.offset, x.length), x.length, running)
+        else:
+            e = <const EventRow *>row
+            if e.status == 0xFF:
+                return put_meta(out, delta, e.meta_type, self.blob(kind, item.row, e.offset, e.length), e.length,
+                                running)
+            if e.status == 0xF0 or e.status == 0xF7:
+                return put_sysex(out, delta, self.blob(kind, item.row, e.offset, e.length), e.length, running)
+            if e.status < 0x80 or TYPE_BY_STATUS[e.status] < 0:
+                self.bad(kind, item.row, f'status 0x{e.status:02x} is no MIDI message')
+            if e.status >= 0xF8:
+                raise ValueError('realtime messages are not allowed in MIDI files')
+            self.check(kind, item.row, e.data1, 127, 'data1')
+            self.check(kind, item.row, e.data2, 127, 'data2')
+            message[0], message[1], message[2] = e.status, e.data1, e.data2
+            n = TYPE_SPECS[TYPE_BY_STATUS[e.status]].length
+        return put_short(out, delta, message, n, running)
+
+
+def write_tables(int fmt, int division, Py_ssize_t ntracks, dict tables, bytes data):
+    """A Standard MIDI File from tables (each a contiguous buffer of its rows, by name, as read_tables() gives
+    them; 'events' is not used), with running status. Raises ValueError naming the table and row of a value
+    that a file cannot hold."""
+    cdef _Writer writer = _Writer()
+    cdef const uint8_t[::1] view
+    cdef Item *items
+    cdef Py_ssize_t n_items = 0, i, row, start, track
+    cdef int kind, running
+    cdef const NoteRow *note
+    cdef const Item *item
+    cdef const Item *last_off = NULL
+    cdef int64_t last_tick
+    cdef Output out
+    cdef list keep = []
+    writer.data = <const uint8_t *>PyBytes_AS_STRING(data)
+    writer.data_size = len(data)
+    for kind in range(OTHERS + 1):
+        view = tables[TABLES[kind]]
+        keep.append(view)
+        writer.counts[kind] = view.shape[0] // ROW_SIZE[kind]
+        writer.rows[kind] = <const char *>&view[0] if view.shape[0] else NULL
+        n_items += writer.counts[kind] * (2 if kind == NOTES else 1)
+    items = <Item *>realloc(NULL, max(n_items, 1) * sizeof(Item))
+    if items == NULL:
+        raise MemoryError()
+    out.data = NULL
+    out.size = out.capacity = 0
+    try:
+        n_items = 0
+        for kind in range(OTHERS + 1):
+            for row in range(writer.counts[kind]):
+                if kind == NOTES:
+                    note = <const NoteRow *>(writer.rows[kind] + row * sizeof(NoteRow))
+                    _item(&items[n_items], note.start, row, note.on_event, note.track, kind, 1)
+                    _item(&items[n_items + 1], note.end, row, note.off_event, note.track, kind, 0)
+                    n_items += 2
+                else:
+                    _item(&items[n_items], (<const int64_t *>(writer.rows[kind] + row * ROW_SIZE[kind]))[0], row,
+                          _row_event(writer.rows[kind] + row * ROW_SIZE[kind], kind),
+                          _row_track(writer.rows[kind] + row * ROW_SIZE[kind], kind), kind, 0)
+                    n_items += 1
+        sort_items(items, n_items)
+        for i in range(n_items):
+            if items[i].track >= ntracks:
+                ntracks = items[i].track + 1
+        put_header(&out, fmt, ntracks, division)
+        i = 0
+        for track in range(ntracks):
+            start = begin_track(&out)
+            running = 0
+            last_tick = 0
+            last_off = NULL
+            while i < n_items and items[i].track == track:
+                item = &items[i]
+                i += 1
+                if item.tick < 0:
+                    writer.bad(item.kind, item.row, f'tick {item.tick} is negative')
+                if item.kind == OTHERS and _is_end_of_track(writer.rows[OTHERS] + item.row * sizeof(EventRow)):
+                    continue            # one end_of_track closes the track, at its last tick
+                if item.kind == NOTES and not item.is_on and last_off != NULL and _same_off(writer, item, last_off):
+                    continue            # notes closed by one note-off (pairing='all') write it once
+                writer.put(&out, item, item.tick - last_tick, &running)
+                if item.kind == NOTES and not item.is_on:
+                    last_off = item
+                last_tick = item.tick
+            end_track(&out, start, (items[i - 1].tick if i and items[i - 1].track == track else 0) - last_tick)
+    except BaseException:
+        free(out.data)
+        raise
+    finally:
+        free(items)
+    return take_output(&out)
+
+
+cdef inline void _item(Item *item, int64_t tick, Py_ssize_t row, int32_t event, uint16_t track, int kind,
+                       bint is_on) noexcept:
+    item.tick, item.row, item.event, item.track, item.kind, item.is_on = tick, row, event, track, kind, is_on
+
+
+cdef int32_t _row_event(const char *row, int kind) noexcept:
+    if kind == TEXTS or kind == SYSEX:
+        return (<const BlobRow *>row).event
+    if kind == OTHERS:
+        return (<const EventRow *>row).event
+    return (<const int32_t *>(row + 16))[0]     # the other rows keep it right after tick and time
+
+
+cdef uint16_t _row_track(const char *row, int kind) noexcept:
+    if kind == CONTROLS:
+        return (<const ControlRow *>row).track
+    if kind == PITCH_BENDS:
+        return (<const PitchBendRow *>row).track
+    if kind == PROGRAMS or kind == AFTERTOUCH:
+        return (<const ChannelValueRow *>row).track
+    if kind == POLYTOUCH:
+        return (<const PolytouchRow *>row).track
+    if kind == TEMPOS:
+        return (<const TempoRow *>row).track
+    if kind == TIME_SIGNATURES:
+        return (<const TimeSignatureRow *>row).track
+    if kind == KEY_SIGNATURES:
+        return (<const KeySignatureRow *>row).track
+    if kind == TEXTS or kind == SYSEX:
+        return (<const BlobRow *>row).track
+    return (<const EventRow *>row).track
+
+
+cdef bint _is_end_of_track(const char *row) noexcept:
+    return (<const EventRow *>row).status == 0xFF and (<const EventRow *>row).meta_type == 0x2F
+
+
+cdef bint _same_off(_Writer writer, const Item *item, const Item *last) noexcept:
+    """Whether two notes' note-offs are one event: the same event of the file, still at the same tick."""
+    cdef const NoteRow *a = <const NoteRow *>(writer.rows[NOTES] + item.row * sizeof(NoteRow))
+    cdef const NoteRow *b = <const NoteRow *>(writer.rows[NOTES] + last.row * sizeof(NoteRow))
+    return (item.event >= 0 and item.event == last.event and item.tick == last.tick and a.channel == b.channel
+            and a.pitch == b.pitch and a.off_velocity == b.off_velocity and a.off_note_on == b.off_note_on)

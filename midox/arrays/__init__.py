@@ -70,6 +70,7 @@ class MidiArrays:
         self.problems = []
         self.unclosed_notes = 0
         self.unmatched_note_offs = 0
+        self.ntracks = 0
         self._last_tick = 0
         self._events = None
         self._read_options = None
@@ -91,6 +92,7 @@ class MidiArrays:
         self.unclosed_notes = found['unclosed_notes']
         self.unmatched_note_offs = found['unmatched_note_offs']
         self._last_tick = found['last_tick']
+        self.ntracks = found['ntracks']
         for name in TABLES:
             setattr(self, name, np.frombuffer(found[name], DTYPES[name]))
         if self.problems and errors == 'warn':
@@ -150,6 +152,39 @@ class MidiArrays:
                 table['end_time'] = self.seconds(table['end'])
             else:
                 table['time'] = self.seconds(table['tick'])
+
+    def to_bytes(self):
+        """The Standard MIDI File of the tables (with running status, by MidiFile.save()'s encoder).
+
+        Every row is written: edit, add or delete rows and the file says so. Events are ordered by track, tick
+        and ``event`` index, so a file read and written unchanged gives the same messages; rows added with
+        ``event`` -1 go before the file's events of their tick (note-offs first). Each track ends with one
+        end_of_track at its last tick. Raises ValueError naming the table and row of a value that a MIDI file
+        cannot hold, as MidiFile.save() does."""
+        tables = {}
+        for name in TABLES:
+            table = getattr(self, name)
+            if table.dtype != DTYPES[name]:
+                raise TypeError(f'{name} must have the dtype midox.arrays.dtypes.DTYPES[{name!r}], not {table.dtype}')
+            tables[name] = np.ascontiguousarray(table).view(np.uint8)
+        division = division_from_timing(self.ticks_per_beat, self.smpte)
+        return _arrays.write_tables(self.type, division, self.ntracks, tables, self.data)
+
+    def save(self, file):
+        """Write the file (see to_bytes()) to file: a path or an open binary file."""
+        data = self.to_bytes()
+        if isinstance(file, (str, os.PathLike)):
+            with open(file, 'wb') as out:
+                out.write(data)
+        else:
+            file.write(data)
+
+    def to_midifile(self):
+        """A midox.MidiFile of the tables: the file to_bytes() writes, read back."""
+        from midox.midifiles.midifiles import MidiFile
+        midi = MidiFile(charset=self.charset)
+        midi._load(self.to_bytes())
+        return midi
 
     def text(self, row):
         """The text of row (an index) of ``texts``, decoded with the file's charset."""

@@ -318,8 +318,9 @@ cdef Rows take_rows(Table *t):
     return rows
 
 
-# Pairing notes: per key (channel * 128 + pitch) of the current track, a queue of open notes, linked through
-# `links` (one int per note row: the next open note of its key, or -1).
+# Pairing notes: per key (channel * 128 + pitch) of the current track, a queue of open notes (rows of notes),
+# linked through `links` (one int per note row: the next open note of its key, or -1). Queues left open at
+# the end of a track are emptied then, so that no track resets all of them.
 cdef enum:
     NUM_KEYS = 16 * 128
     NO_NOTE = -1
@@ -341,8 +342,8 @@ cdef class ArraySink(EventSink):
     cdef Py_ssize_t first_other
     cdef int32_t *links
     cdef Py_ssize_t links_capacity
-    cdef Py_ssize_t head[NUM_KEYS]
-    cdef Py_ssize_t tail[NUM_KEYS]
+    cdef int32_t head[NUM_KEYS]
+    cdef int32_t tail[NUM_KEYS]
     cdef Py_ssize_t ntracks
     cdef readonly Py_ssize_t unclosed_notes
     cdef readonly Py_ssize_t unmatched_note_offs
@@ -351,6 +352,8 @@ cdef class ArraySink(EventSink):
         cdef int kind
         for kind in range(NUM_KINDS):
             self.tables[kind].itemsize = ROW_SIZE[kind]
+        memset(self.head, 0xFF, sizeof(self.head))      # -1: no note
+        memset(self.tail, 0xFF, sizeof(self.tail))
 
     def __dealloc__(self):
         cdef int kind
@@ -359,7 +362,6 @@ cdef class ArraySink(EventSink):
         free(self.links)
 
     cdef int begin_track(self, Scanner s) except -1:
-        cdef Py_ssize_t key
         self.track = s.track_index
         self.ntracks += 1
         if self.track > 0xFFFF:
@@ -367,8 +369,6 @@ cdef class ArraySink(EventSink):
                              f'{s.track_start - 8} is one more')
         self.tick = 0
         memset(self.program, 0, sizeof(self.program))
-        for key in range(NUM_KEYS):
-            self.head[key] = self.tail[key] = NO_NOTE
         self.first_note = self.tables[NOTES].n
         self.first_other = self.tables[OTHERS].n
         return 0
@@ -449,10 +449,10 @@ cdef class ArraySink(EventSink):
             self.links_capacity = capacity
         self.links[row] = NO_NOTE
         if self.tail[key] == NO_NOTE:
-            self.head[key] = row
+            self.head[key] = <int32_t>row
         else:
             self.links[self.tail[key]] = <int32_t>row
-        self.tail[key] = row
+        self.tail[key] = <int32_t>row
         return 0
 
     cdef int note_off(self, RawEvent *ev, int32_t index) except -1:
@@ -465,7 +465,7 @@ cdef class ArraySink(EventSink):
                 self.unmatched_note_offs += 1
                 return self.other(ev, index, OTHERS)
             self.close(&notes[row], ev, index)
-            self.head[key] = self.next_open(row)
+            self.head[key] = <int32_t>self.next_open(row)
             if self.head[key] == NO_NOTE:
                 self.tail[key] = NO_NOTE
             return 0
@@ -476,14 +476,15 @@ cdef class ArraySink(EventSink):
                 self.close(&notes[row], ev, index)
                 closed = True
             elif kept_tail == NO_NOTE:
-                self.head[key] = kept_tail = row
+                self.head[key] = <int32_t>row
+                kept_tail = row
             else:
                 self.links[kept_tail] = <int32_t>row
                 kept_tail = row
             row = self.next_open(row)
         if kept_tail != NO_NOTE:
             self.links[kept_tail] = NO_NOTE
-        self.tail[key] = kept_tail
+        self.tail[key] = <int32_t>kept_tail
         if not closed:
             # pretty_midi's rule: nothing closed, and the notes of this very tick (if any) are dropped
             self.head[key] = self.tail[key] = NO_NOTE
@@ -509,6 +510,8 @@ cdef class ArraySink(EventSink):
         cdef bint moved = False
         for row in range(self.first_note, notes.n):
             if rows[row].end < 0:
+                self.head[rows[row].channel * 128 + rows[row].pitch] = NO_NOTE
+                self.tail[rows[row].channel * 128 + rows[row].pitch] = NO_NOTE
                 other = <EventRow *>new_row(&self.tables[OTHERS])
                 rows = <NoteRow *>notes.rows
                 other.tick, other.event, other.track = rows[row].start, rows[row].on_event, self.track
@@ -746,8 +749,40 @@ cdef inline bint item_before(const Item *a, const Item *b) noexcept nogil:
     return a.is_on < b.is_on
 
 
+cdef int order_by_event(Item *items, Py_ssize_t n) except -1:
+    """Put items in the order of their event index (a counting sort; -1 first): the file's order, into which
+    sort_items() then has little or nothing to merge."""
+    cdef Py_ssize_t i, top = 0, total = 0, count
+    cdef Py_ssize_t *starts
+    cdef Item *spare
+    for i in range(n):
+        if items[i].event > top:
+            top = items[i].event
+    starts = <Py_ssize_t *>realloc(NULL, (top + 2) * sizeof(Py_ssize_t))
+    spare = <Item *>realloc(NULL, max(n, 1) * sizeof(Item))
+    if starts == NULL or spare == NULL:
+        free(starts)
+        free(spare)
+        raise MemoryError()
+    memset(starts, 0, (top + 2) * sizeof(Py_ssize_t))
+    for i in range(n):
+        starts[items[i].event + 1 if items[i].event >= 0 else 0] += 1
+    for i in range(top + 2):
+        count = starts[i]
+        starts[i] = total
+        total += count
+    for i in range(n):
+        count = items[i].event + 1 if items[i].event >= 0 else 0
+        spare[starts[count]] = items[i]
+        starts[count] += 1
+    memcpy(items, spare, n * sizeof(Item))
+    free(starts)
+    free(spare)
+    return 0
+
+
 cdef int sort_items(Item *items, Py_ssize_t n) except -1:
-    """Stable sort: a merge of the runs already in order (rows from a file are, table by table)."""
+    """Stable sort: a merge of the runs already in order (after order_by_event(), a file's rows are one)."""
     cdef Item *spare = <Item *>realloc(NULL, max(n, 1) * sizeof(Item))
     cdef Item *source = items
     cdef Item *target = spare
@@ -799,6 +834,7 @@ cdef int sort_items(Item *items, Py_ssize_t n) except -1:
     return 0
 
 
+@cython.final
 cdef class _Writer:
     """Writes the tables' items in order; checks each value as MidiFile.save() would, naming table and row."""
     cdef const char *rows[NUM_KINDS]
@@ -809,10 +845,15 @@ cdef class _Writer:
     cdef int bad(self, int kind, Py_ssize_t row, str what) except -1:
         raise ValueError(f'{TABLES[kind]}[{row}]: {what}')
 
-    cdef int check(self, int kind, Py_ssize_t row, int value, int high, str field) except -1:
-        if value > high:
-            self.bad(kind, row, f'{field} {value} is out of range 0..{high}')
-        return 0
+    cdef int out_of_range(self, int kind, Py_ssize_t row, const char *row_bytes) except -1:
+        """Raise the ValueError for a row of channel message values that a file cannot hold (the caller found
+        one): which field, which value."""
+        for name, dtype_code, offset in layouts()[TABLES[kind]][1]:
+            value = (<const uint8_t *>row_bytes)[offset] if dtype_code == 'u1' else None
+            high = 15 if name == 'channel' else 127
+            if value is not None and name not in ('track', 'off_note_on') and value > high:
+                self.bad(kind, row, f'{name} {value} is out of range 0..{high}')
+        self.bad(kind, row, 'a value is out of range')
 
     cdef const uint8_t *blob(self, int kind, Py_ssize_t row, int64_t offset, uint32_t length) except NULL:
         if offset < 0 or offset > self.data_size - <int64_t>length:
@@ -837,10 +878,8 @@ cdef class _Writer:
         cdef int power
         if kind == NOTES:
             note = <const NoteRow *>row
-            self.check(kind, item.row, note.channel, 15, 'channel')
-            self.check(kind, item.row, note.pitch, 127, 'pitch')
-            self.check(kind, item.row, note.velocity, 127, 'velocity')
-            self.check(kind, item.row, note.off_velocity, 127, 'off_velocity')
+            if note.channel > 15 or (note.pitch | note.velocity | note.off_velocity) > 127:
+                self.out_of_range(kind, item.row, row)
             if note.end < note.start:
                 self.bad(kind, item.row, f'end {note.end} is before start {note.start}')
             message[1] = note.pitch
@@ -852,26 +891,25 @@ cdef class _Writer:
                 message[0], message[2] = 0x80 | note.channel, note.off_velocity
         elif kind == CONTROLS:
             c = <const ControlRow *>row
-            self.check(kind, item.row, c.channel, 15, 'channel')
-            self.check(kind, item.row, c.control, 127, 'control')
-            self.check(kind, item.row, c.value, 127, 'value')
+            if c.channel > 15 or (c.control | c.value) > 127:
+                self.out_of_range(kind, item.row, row)
             message[0], message[1], message[2] = 0xB0 | c.channel, c.control, c.value
         elif kind == PITCH_BENDS:
             b = <const PitchBendRow *>row
-            self.check(kind, item.row, b.channel, 15, 'channel')
+            if b.channel > 15:
+                self.out_of_range(kind, item.row, row)
             if not -8192 <= b.pitch <= 8191:
                 self.bad(kind, item.row, f'pitch {b.pitch} is out of range -8192..8191')
             message[0], message[1], message[2] = 0xE0 | b.channel, (b.pitch + 8192) & 0x7F, (b.pitch + 8192) >> 7
         elif kind == PROGRAMS or kind == AFTERTOUCH:
             v = <const ChannelValueRow *>row
-            self.check(kind, item.row, v.channel, 15, 'channel')
-            self.check(kind, item.row, v.value, 127, 'program' if kind == PROGRAMS else 'value')
+            if v.channel > 15 or v.value > 127:
+                self.out_of_range(kind, item.row, row)
             message[0], message[1], n = (0xC0 if kind == PROGRAMS else 0xD0) | v.channel, v.value, 2
         elif kind == POLYTOUCH:
             p = <const PolytouchRow *>row
-            self.check(kind, item.row, p.channel, 15, 'channel')
-            self.check(kind, item.row, p.note, 127, 'note')
-            self.check(kind, item.row, p.value, 127, 'value')
+            if p.channel > 15 or (p.note | p.value) > 127:
+                self.out_of_range(kind, item.row, row)
             message[0], message[1], message[2] = 0xA0 | p.channel, p.note, p.value
         elif kind == TEMPOS:
             t = <const TempoRow *>row
@@ -912,8 +950,8 @@ cdef class _Writer:
                 self.bad(kind, item.row, f'status 0x{e.status:02x} is no MIDI message')
             if e.status >= 0xF8:
                 raise ValueError('realtime messages are not allowed in MIDI files')
-            self.check(kind, item.row, e.data1, 127, 'data1')
-            self.check(kind, item.row, e.data2, 127, 'data2')
+            if (e.data1 | e.data2) > 127:
+                self.out_of_range(kind, item.row, row)
             message[0], message[1], message[2] = e.status, e.data1, e.data2
             n = TYPE_SPECS[TYPE_BY_STATUS[e.status]].length
         return put_short(out, delta, message, n, running)
@@ -961,6 +999,7 @@ def write_tables(int fmt, int division, Py_ssize_t ntracks, dict tables, bytes d
                           _row_event(writer.rows[kind] + row * ROW_SIZE[kind], kind),
                           _row_track(writer.rows[kind] + row * ROW_SIZE[kind], kind), kind, 0)
                     n_items += 1
+        order_by_event(items, n_items)
         sort_items(items, n_items)
         for i in range(n_items):
             if items[i].track >= ntracks:

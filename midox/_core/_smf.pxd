@@ -64,12 +64,61 @@ cdef struct Output:
     Py_ssize_t size
     Py_ssize_t capacity
 
-cdef int reserve(Output *out, Py_ssize_t more) except -1
+cdef enum:
+    MAX_DELTA = 0x0FFFFFFF          # the largest delta time a 4-byte variable-length quantity holds
+    MAX_VLQ_BYTES = 10              # a 64-bit value as a variable-length quantity
+
+cdef int grow(Output *out, Py_ssize_t more) except -1
+cdef int delta_too_large(uint64_t delta) except -1
+
+
+cdef inline Py_ssize_t write_vlq(uint8_t *out, uint64_t value) noexcept:
+    """Write value as a variable-length quantity at out (room for MAX_VLQ_BYTES); return how many bytes."""
+    cdef Py_ssize_t n = 1, i
+    cdef uint64_t rest = value >> 7
+    while rest:
+        n += 1
+        rest >>= 7
+    for i in range(n - 1, -1, -1):
+        out[i] = (value & 0x7F) | (0x80 if i < n - 1 else 0)
+        value >>= 7
+    return n
+
+
+cdef inline int reserve(Output *out, Py_ssize_t more) except -1:
+    """Make room for more bytes at the end of out."""
+    if out.size + more > out.capacity:
+        return grow(out, more)
+    return 0
+
+
+cdef inline int put_delta(Output *out, uint64_t delta) except -1:
+    """A delta time, with room reserved for a short message after it."""
+    if delta > MAX_DELTA:
+        return delta_too_large(delta)
+    reserve(out, 4 + 3)
+    out.size += write_vlq(out.data + out.size, delta)
+    return 0
+
+
+cdef inline int put_short(Output *out, uint64_t delta, const uint8_t *message, int n, int *running) except -1:
+    """A MIDI message of n bytes (status first), with running status."""
+    cdef int i
+    put_delta(out, delta)
+    if message[0] != running[0]:
+        out.data[out.size] = message[0]
+        out.size += 1
+    for i in range(1, n):
+        out.data[out.size] = message[i]
+        out.size += 1
+    running[0] = message[0] if message[0] < 0xF0 else 0
+    return 0
+
+
 cdef bytes take_output(Output *out)
 cdef int put_header(Output *out, object fmt, Py_ssize_t ntracks, int division) except -1
 cdef Py_ssize_t begin_track(Output *out) except -1
 cdef int end_track(Output *out, Py_ssize_t start, uint64_t delta) except -1
-cdef int put_short(Output *out, uint64_t delta, const uint8_t *message, int n, int *running) except -1
 cdef int put_meta(Output *out, uint64_t delta, int type_byte, const uint8_t *payload, Py_ssize_t n,
                   int *running=*) except -1
 cdef int put_sysex(Output *out, uint64_t delta, const uint8_t *data, Py_ssize_t n, int *running) except -1

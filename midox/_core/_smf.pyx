@@ -31,8 +31,6 @@ from midox._core._specs cimport ENC_SYSEX, TYPE_BY_STATUS, TYPE_SPECS
 
 cdef enum:
     MAX_STRICT_LENGTH = 1000000     # mido refuses longer sysex and meta events (OSError)
-    MAX_DELTA = 0x0FFFFFFF          # the largest delta time a 4-byte variable-length quantity holds
-    MAX_VLQ_BYTES = 10              # a 64-bit value as a variable-length quantity
 
 
 class FileProblem(tuple):
@@ -83,19 +81,6 @@ cdef object read_vlq(const uint8_t *buf, Py_ssize_t limit, Py_ssize_t *pos):
                     return big
             return None
     return None
-
-
-cdef Py_ssize_t write_vlq(uint8_t *out, uint64_t value) noexcept:
-    """Write value as a variable-length quantity at out (room for MAX_VLQ_BYTES); return how many bytes."""
-    cdef Py_ssize_t n = 1, i
-    cdef uint64_t rest = value >> 7
-    while rest:
-        n += 1
-        rest >>= 7
-    for i in range(n - 1, -1, -1):
-        out[i] = (value & 0x7F) | (0x80 if i < n - 1 else 0)
-        value >>= 7
-    return n
 
 
 def encode_variable_int(value):
@@ -619,12 +604,10 @@ def decode_smf(data, *, bint strict=True, bint clip=False, str charset='latin1',
 
 # Encoding ---------------------------------------------------------------------------------------------------
 
-cdef int reserve(Output *out, Py_ssize_t more) except -1:
-    """Make room for more bytes at the end of out."""
+cdef int grow(Output *out, Py_ssize_t more) except -1:
+    """Make room for more bytes at the end of out (see reserve())."""
     cdef Py_ssize_t capacity
     cdef uint8_t *grown
-    if out.size + more <= out.capacity:
-        return 0
     capacity = max(2 * out.capacity, out.size + more, 4096)
     grown = <uint8_t *>realloc(out.data, capacity)
     if grown == NULL:
@@ -632,11 +615,6 @@ cdef int reserve(Output *out, Py_ssize_t more) except -1:
     out.data = grown
     out.capacity = capacity
     return 0
-
-
-cdef inline void put_vlq(Output *out, uint64_t value) noexcept:
-    """Write a variable-length quantity; room must be reserved."""
-    out.size += write_vlq(out.data + out.size, value)
 
 
 cdef int put_bytes(Output *out, const uint8_t *data, Py_ssize_t n) except -1:
@@ -695,26 +673,8 @@ cdef int end_track(Output *out, Py_ssize_t start, uint64_t delta) except -1:
     return 0
 
 
-cdef int put_delta(Output *out, uint64_t delta) except -1:
-    if delta > MAX_DELTA:
-        raise ValueError(f'message time must be at most {MAX_DELTA} ticks in MIDI file (4 bytes of delta time)')
-    reserve(out, 4 + 3)     # the delta time and a short message
-    put_vlq(out, delta)
-    return 0
-
-
-cdef int put_short(Output *out, uint64_t delta, const uint8_t *message, int n, int *running) except -1:
-    """A MIDI message of n bytes (status first), with running status."""
-    cdef int i
-    put_delta(out, delta)
-    if message[0] != running[0]:
-        out.data[out.size] = message[0]
-        out.size += 1
-    for i in range(1, n):
-        out.data[out.size] = message[i]
-        out.size += 1
-    running[0] = message[0] if message[0] < 0xF0 else 0
-    return 0
+cdef int delta_too_large(uint64_t delta) except -1:
+    raise ValueError(f'message time must be at most {MAX_DELTA} ticks in MIDI file (4 bytes of delta time)')
 
 
 cdef int put_meta(Output *out, uint64_t delta, int type_byte, const uint8_t *payload, Py_ssize_t n,
@@ -724,7 +684,7 @@ cdef int put_meta(Output *out, uint64_t delta, int type_byte, const uint8_t *pay
     out.data[out.size] = 0xFF
     out.data[out.size + 1] = <uint8_t>type_byte
     out.size += 2
-    put_vlq(out, _checked_length(n))
+    out.size += write_vlq(out.data + out.size, _checked_length(n))
     put_bytes(out, payload, n)
     if running != NULL:
         running[0] = 0
@@ -738,7 +698,7 @@ cdef int put_sysex(Output *out, uint64_t delta, const uint8_t *data, Py_ssize_t 
     reserve(out, 1 + MAX_VLQ_BYTES + n + 1)
     out.data[out.size] = 0xF0
     out.size += 1
-    put_vlq(out, _checked_length(n + 1))        # the data bytes and F7
+    out.size += write_vlq(out.data + out.size, _checked_length(n + 1))        # the data bytes and F7
     for i in range(n):
         out.data[out.size + i] = min(data[i], 127)
     out.data[out.size + n] = 0xF7

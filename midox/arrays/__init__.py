@@ -42,6 +42,23 @@ def read_arrays(source, *, errors='strict', pairing='fifo', charset='latin1', cl
     return MidiArrays.from_file(source, errors=errors, pairing=pairing, charset=charset, clip=clip)
 
 
+class _Table:
+    """A table of MidiArrays: its NumPy array is made from the rows read in C on first access, then is an
+    ordinary attribute (assign a new array to replace it)."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+        self.dtype = DTYPES[name]
+
+    def __get__(self, arrays, owner=None):
+        if arrays is None:
+            return self
+        rows = arrays._rows.pop(self.name, None)
+        table = np.zeros(0, self.dtype) if rows is None else np.frombuffer(rows, self.dtype)
+        arrays.__dict__[self.name] = table
+        return table
+
+
 class MidiArrays:
     """A MIDI file as tables: one NumPy structured array per kind of event, ticks as int64, seconds as float64.
 
@@ -57,6 +74,19 @@ class MidiArrays:
     out of notes) and ``unmatched_note_offs`` (note-offs that closed nothing); both kinds of event are in
     ``others``.
     """
+
+    notes = _Table()
+    controls = _Table()
+    pitch_bends = _Table()
+    programs = _Table()
+    aftertouch = _Table()
+    polytouch = _Table()
+    tempos = _Table()
+    time_signatures = _Table()
+    key_signatures = _Table()
+    texts = _Table()
+    sysex = _Table()
+    others = _Table()
 
     def __init__(self, *, type=1, ticks_per_beat=480, smpte=None, charset='latin1', pairing='fifo'):
         if pairing not in PAIRINGS:
@@ -74,8 +104,7 @@ class MidiArrays:
         self._last_tick = 0
         self._events = None
         self._read_options = None
-        for name in TABLES:
-            setattr(self, name, np.zeros(0, DTYPES[name]))
+        self._rows = {}         # each table's rows as read, until its array is made (see _Table)
 
     @classmethod
     def from_bytes(cls, data, *, errors='strict', pairing='fifo', charset='latin1', clip=False):
@@ -85,7 +114,7 @@ class MidiArrays:
         self = cls(pairing=pairing, charset=charset)
         self.data = bytes(data)
         self._read_options = dict(strict=errors == 'strict', clip=clip, charset=charset)
-        found = _arrays.read_tables(self.data, pair_all=pairing == 'all', **self._read_options)
+        found = self._rows = _arrays.read_tables(self.data, pair_all=pairing == 'all', **self._read_options)
         self.type = found['format']
         self.ticks_per_beat, self.smpte = timing_from_division(found['division'])
         self.problems = found['problems']
@@ -93,8 +122,6 @@ class MidiArrays:
         self.unmatched_note_offs = found['unmatched_note_offs']
         self._last_tick = found['last_tick']
         self.ntracks = found['ntracks']
-        for name in TABLES:
-            setattr(self, name, np.frombuffer(found[name], DTYPES[name]))
         if self.problems and errors == 'warn':
             from midox.midifiles.midifiles import warn_about
             warn_about(self.problems, None)

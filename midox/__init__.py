@@ -83,7 +83,15 @@ _BACKEND_NAMES = frozenset({
 })
 
 
+# The arrays (midox.arrays, which needs NumPy) are imported on first use too: ``import midox`` never imports NumPy.
+_ARRAY_NAMES = frozenset({"MidiArrays", "read_arrays"})
+
+
 def __getattr__(name):
+    if name in _ARRAY_NAMES:
+        from . import arrays
+
+        return getattr(arrays, name)
     if name in _BACKEND_NAMES:
         # In an editable install midox.backends is mapped from backends/, which mypy cannot follow.
         from .backends import backend as registry  # type: ignore[import-not-found,unused-ignore]
@@ -93,4 +101,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | _BACKEND_NAMES)
+    return sorted(set(globals()) | _BACKEND_NAMES | _ARRAY_NAMES)

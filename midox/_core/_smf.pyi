@@ -2,6 +2,8 @@
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, final
 
+from typing_extensions import disjoint_base
+
 from midox._core._messages import BaseMessage
 
 class FileProblem(tuple[int | None, int, str]):
@@ -14,6 +16,15 @@ class FileProblem(tuple[int | None, int, str]):
     def offset(self) -> int: ...
     @property
     def what(self) -> str: ...
+
+@final
+class Scanner: ...
+
+@disjoint_base
+class EventSink: ...
+
+@final
+class MessageSink(EventSink): ...
 
 def decode_smf(
     data: bytes | bytearray | memoryview,

@@ -353,7 +353,9 @@ cdef class Scanner:
                 continue
             if status < 0xF0:
                 self.running = status       # only channel messages set running status (README)
-            ev.size = TYPE_SPECS[type_id].length
+                ev.size = 2 if (status & 0xE0) == 0xC0 else 3       # program_change and aftertouch: 2
+            else:
+                ev.size = TYPE_SPECS[type_id].length
             for i in range(1 if peeked else 0, ev.size - 1):
                 byte = self.byte()
                 if byte < 0:

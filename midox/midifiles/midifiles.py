@@ -164,6 +164,15 @@ class MidiFile:
         division = division_from_timing(self.ticks_per_beat, self.smpte)
         return encode_smf(self.type, division, self.tracks, charset=self.charset)
 
+    def to_arrays(self, pairing='fifo'):
+        """The file as a midox.MidiArrays (NumPy tables; see midox.read_arrays()): the bytes save() would write,
+        read as arrays. Its problems are this file's."""
+        from midox.arrays import MidiArrays
+
+        arrays = MidiArrays.from_bytes(self._encode(), pairing=pairing, charset=self.charset)
+        arrays.problems = list(self.problems)
+        return arrays
+
     def print_tracks(self, meta_only=False):
         """Print every message of every track (only meta messages with meta_only=True)."""
         for index, track in enumerate(self.tracks):

@@ -1,0 +1,38 @@
+"""Type stubs for midox._core._arrays: the tables of midox.MidiArrays, read from and written to MIDI files."""
+from typing import Any, final
+
+from midox._core._smf import EventSink
+
+TABLES: tuple[str, ...]
+
+def layouts() -> dict[str, tuple[int, list[tuple[str, str, int]]]]: ...
+@final
+class Rows:
+    def __len__(self) -> int: ...
+
+@final
+class ArraySink(EventSink):
+    @property
+    def unclosed_notes(self) -> int: ...
+    @property
+    def unmatched_note_offs(self) -> int: ...
+
+def seconds(
+    tempos: bytes | bytearray | memoryview,
+    ticks_per_beat: float,
+    seconds_per_tick: float,
+    ticks: bytes | bytearray | memoryview,
+    out: bytearray | memoryview,
+) -> Any: ...
+def read_tables(
+    data: bytes | bytearray | memoryview,
+    *,
+    strict: bool = True,
+    clip: bool = False,
+    charset: str = "latin1",
+    pair_all: bool = False,
+    events_only: bool = False,
+    ticks_per_beat: float = 0.0,
+    seconds_per_tick: float = 0.0,
+) -> dict[str, Any]: ...
+def write_tables(fmt: int, division: int, ntracks: int, tables: dict[str, Any], data: bytes) -> bytes: ...

@@ -361,6 +361,14 @@ cdef class ArraySink(EventSink):
             free(self.tables[kind].rows)
         free(self.links)
 
+    cdef int read_track(self, Scanner s) except -1:
+        # EventSink's loop, compiled here so that event() is a direct call the compiler can inline
+        cdef RawEvent event
+        self.begin_track(s)
+        while s.next_event(&event):
+            self.event(s, &event)
+        return self.end_track(s)
+
     cdef int begin_track(self, Scanner s) except -1:
         self.track = s.track_index
         self.ntracks += 1
@@ -373,29 +381,31 @@ cdef class ArraySink(EventSink):
         self.first_other = self.tables[OTHERS].n
         return 0
 
-    cdef int event(self, Scanner s, RawEvent *ev) except -1:
-        cdef int64_t index = self.n_events
-        if ev.big or ev.delta > <uint64_t>(INT64_MAX - self.tick):
-            delta = s.big_delta if ev.big else ev.delta
-            raise ValueError(f'delta time {delta} takes the track beyond 2**63 ticks, which arrays cannot hold '
-                             f'{s.where()}')
-        if index == INT32_MAX:
-            raise ValueError(f'arrays hold at most {INT32_MAX} events {s.where()}')
+    cdef inline int event(self, Scanner s, RawEvent *ev) except -1:
+        cdef int32_t index = <int32_t>self.n_events
+        if ev.big or ev.delta > <uint64_t>(INT64_MAX - self.tick) or self.n_events == INT32_MAX:
+            return self.beyond_limits(s, ev)
         self.n_events += 1
         self.tick += ev.delta
-        if self.tick > self.last_tick:
-            self.last_tick = self.tick
+        if ev.status < 0xF0 and not self.events_only:
+            return self.channel_event(ev, index)
+        return self.other_event(s, ev, index)
+
+    cdef int other_event(self, Scanner s, RawEvent *ev, int32_t index) except -1:
         if self.events_only:
-            self.other(ev, <int32_t>index, EVENTS)
-        elif ev.status < 0xF0:
-            self.channel_event(ev, <int32_t>index)
-        elif ev.status == 0xFF:
-            self.meta_event(s, ev, <int32_t>index)
-        elif ev.status == 0xF0 or ev.status == 0xF7:
-            self.blob(ev, <int32_t>index, SYSEX, 0)
-        else:
-            self.other(ev, <int32_t>index, OTHERS)
-        return 0
+            return self.other(ev, index, EVENTS)
+        if ev.status == 0xFF:
+            return self.meta_event(s, ev, index)
+        if ev.status == 0xF0 or ev.status == 0xF7:
+            return self.blob(ev, index, SYSEX, 0)
+        return self.other(ev, index, OTHERS)
+
+    cdef int beyond_limits(self, Scanner s, RawEvent *ev) except -1:
+        if self.n_events == INT32_MAX:
+            raise ValueError(f'arrays hold at most {INT32_MAX} events {s.where()}')
+        delta = s.big_delta if ev.big else ev.delta
+        raise ValueError(f'delta time {delta} takes the track beyond 2**63 ticks, which arrays cannot hold '
+                         f'{s.where()}')
 
     cdef inline int channel_event(self, RawEvent *ev, int32_t index) except -1:
         cdef int kind = ev.status & 0xF0, channel = ev.status & 0x0F
@@ -503,6 +513,8 @@ cdef class ArraySink(EventSink):
 
     cdef int end_track(self, Scanner s) except -1:
         """Move the notes left open to others, as their note_on events."""
+        if self.tick > self.last_tick:
+            self.last_tick = self.tick
         cdef Table *notes = &self.tables[NOTES]
         cdef NoteRow *rows = <NoteRow *>notes.rows
         cdef Py_ssize_t row, kept = self.first_note

@@ -43,10 +43,13 @@ cdef class Scanner:
     cdef int byte(self) noexcept
     cdef Py_ssize_t length(self) except -2
     cdef int next_event(self, RawEvent *event) except -1
+    cdef int other_event(self, RawEvent *event, int status) except -2
+    cdef int clip_data(self, RawEvent *event) except -1
 
 
 # What the scanner feeds: each track's events in file order.
 cdef class EventSink:
+    cdef int read_track(self, Scanner scanner) except -1
     cdef int begin_track(self, Scanner scanner) except -1
     cdef int event(self, Scanner scanner, RawEvent *event) except -1
     cdef int end_track(self, Scanner scanner) except -1

@@ -291,87 +291,123 @@ cdef class Scanner:
         straddles its end (as mido does). Tolerant: it ends at the chunk's end (limit), a truncated last event
         dropped. Skipped bytes give their delta time to the next event, so that no event's time changes.
         """
-        cdef int status, byte, type_id, i, found
-        cdef bint peeked
-        cdef Py_ssize_t start, first, end
+        cdef int status, found
+        cdef Py_ssize_t start, pos
         cdef uint64_t delta
+        cdef const uint8_t *buf = self.buf
         while (self.pos - self.track_start != self.chunk_size) if self.strict else (self.pos < self.limit):
             self.event_start = start = self.pos
-            found = vlq64(self.buf, self.limit, &self.pos, &delta)
-            if found == VLQ_CUT:
+            found = vlq64(buf, self.limit, &self.pos, &delta)
+            if found == VLQ_CUT or self.pos >= self.limit:
                 return self.cut()
             ev.big = found == VLQ_BIG or delta + self.carry < delta
             if ev.big:      # beyond 64 bits: as a Python int
-                self.big_delta = read_vlq(self.buf, self.limit, &start) + self.carry
-            delta += self.carry
-            self.carry = 0
-            status = self.byte()
-            if status < 0:
-                return self.cut()
-            peeked = status < 0x80
-            if peeked:
-                if self.running == 0:
+                self.big_delta = read_vlq(buf, self.limit, &start) + self.carry
+            if self.carry:
+                delta += self.carry
+                self.carry = 0
+            ev.offset = start
+            ev.delta = delta
+            pos = self.pos
+            status = buf[pos]
+            if status < 0xF0:           # a channel message, most events: read here
+                if status >= 0x80:
+                    self.running = status       # only channel messages set running status (README)
+                    pos += 1
+                elif self.running == 0:
+                    self.pos = pos + 1
                     self.fail(OSError, 'running status without last_status', 'data byte skipped')
                     self.carry = delta
                     continue
-                ev.data[0] = status
-                status = self.running
-            ev.offset = self.event_start
-            ev.delta = delta
-            ev.status = status
-            if status == 0xFF:
-                ev.meta_type = self.byte()
-                ev.length = self.length()
-                if ev.meta_type < 0 or ev.length < 0:
-                    return self.cut()
-                ev.payload = self.pos
-                self.pos += ev.length
-                return 1
-            if status == 0xF0 or status == 0xF7:
-                ev.length = self.length()
-                if ev.length < 0:
-                    return self.cut()
-                first = self.pos
-                end = self.pos = first + ev.length
-                # The stored length includes F7 and an F0 may open an F7 packet: neither is sysex data.
-                if first < end and self.buf[first] == 0xF0:
-                    first += 1
-                if first < end and self.buf[end - 1] == 0xF7:
-                    end -= 1
-                ev.payload = first
-                ev.length = end - first
-                if not self.clip:
-                    for i in range(first, end):
-                        if self.buf[i] > 127:
-                            self.fail(ValueError, 'data byte must be in range 0..127', 'sysex data clipped to 127')
-                            break
-                return 1
-            type_id = TYPE_BY_STATUS[status]
-            if type_id < 0:
-                self.fail(OSError, f'undefined status byte 0x{status:02x}', 'skipped')
-                self.carry = delta
-                continue
-            if status < 0xF0:
-                self.running = status       # only channel messages set running status (README)
+                else:
+                    status = self.running
+                ev.status = status
                 ev.size = 2 if (status & 0xE0) == 0xC0 else 3       # program_change and aftertouch: 2
-            else:
-                ev.size = TYPE_SPECS[type_id].length
-            for i in range(1 if peeked else 0, ev.size - 1):
-                byte = self.byte()
-                if byte < 0:
+                if self.limit - pos < ev.size - 1:
+                    self.pos = self.limit
                     return self.cut()
-                ev.data[i] = byte
-            for i in range(ev.size - 1):
-                if ev.data[i] > 127:
-                    if not self.clip:
-                        self.fail(OSError, 'data byte must be in range 0..127', 'clipped to 127')
-                    ev.data[i] = 127
+                ev.data[0] = buf[pos]
+                ev.data[1] = buf[pos + 1] if ev.size == 3 else 0
+                self.pos = pos + ev.size - 1
+                if (ev.data[0] | ev.data[1]) > 127:
+                    self.clip_data(ev)
+                return 1
+            self.pos = pos + 1
+            found = self.other_event(ev, status)
+            if found >= 0:
+                return found
+            self.carry = delta      # an undefined status byte, skipped
+        return 0
+
+    cdef int other_event(self, RawEvent *ev, int status) except -2:
+        """The rest of an event whose status byte (0xF0 or above) was just read: 1, 0 if cut off, or -1 if
+        the status byte is undefined (skipped)."""
+        cdef int type_id, i, byte
+        cdef Py_ssize_t first, end
+        ev.status = status
+        if status == 0xFF:
+            ev.meta_type = self.byte()
+            ev.length = self.length()
+            if ev.meta_type < 0 or ev.length < 0:
+                return self.cut()
+            ev.payload = self.pos
+            self.pos += ev.length
             return 1
+        if status == 0xF0 or status == 0xF7:
+            ev.length = self.length()
+            if ev.length < 0:
+                return self.cut()
+            first = self.pos
+            end = self.pos = first + ev.length
+            # The stored length includes F7 and an F0 may open an F7 packet: neither is sysex data.
+            if first < end and self.buf[first] == 0xF0:
+                first += 1
+            if first < end and self.buf[end - 1] == 0xF7:
+                end -= 1
+            ev.payload = first
+            ev.length = end - first
+            if not self.clip:
+                for i in range(first, end):
+                    if self.buf[i] > 127:
+                        self.fail(ValueError, 'data byte must be in range 0..127', 'sysex data clipped to 127')
+                        break
+            return 1
+        type_id = TYPE_BY_STATUS[status]
+        if type_id < 0:
+            self.fail(OSError, f'undefined status byte 0x{status:02x}', 'skipped')
+            return -1
+        ev.size = TYPE_SPECS[type_id].length        # system common and real-time messages
+        ev.data[0] = ev.data[1] = 0
+        for i in range(ev.size - 1):
+            byte = self.byte()
+            if byte < 0:
+                return self.cut()
+            ev.data[i] = byte
+        if (ev.data[0] | ev.data[1]) > 127:
+            self.clip_data(ev)
+        return 1
+
+    cdef int clip_data(self, RawEvent *ev) except -1:
+        """Data bytes above 127: clipped to 127, each a problem unless clipping was asked for (strict: raise)."""
+        cdef int i
+        for i in range(ev.size - 1):
+            if ev.data[i] > 127:
+                if not self.clip:
+                    self.fail(OSError, 'data byte must be in range 0..127', 'clipped to 127')
+                ev.data[i] = 127
         return 0
 
 
 cdef class EventSink:
     """Receives the events of each track from scan_smf(); the builders subclass it."""
+
+    cdef int read_track(self, Scanner scanner) except -1:
+        """Take the events of the track the scanner is at."""
+        cdef RawEvent event
+        self.begin_track(scanner)
+        while scanner.next_event(&event):
+            self.event(scanner, &event)
+        return self.end_track(scanner)
 
     cdef int begin_track(self, Scanner scanner) except -1:
         return 0
@@ -398,17 +434,13 @@ cdef Scanner new_scanner(object data, bint strict, bint clip):
 
 cdef int _scan_track(Scanner s, EventSink sink, object index, Py_ssize_t start, long long chunk_size,
                      Py_ssize_t limit) except -1:
-    cdef RawEvent event
     s.track_index = index
     s.pos = s.track_start = start
     s.chunk_size = chunk_size
     s.limit = limit
     s.running = 0
     s.carry = 0
-    sink.begin_track(s)
-    while s.next_event(&event):
-        sink.event(s, &event)
-    return sink.end_track(s)
+    return sink.read_track(s)
 
 
 cdef tuple scan_smf(Scanner s, EventSink sink):

@@ -18,7 +18,7 @@ end of their track are dropped from notes; their note_on events go to others, as
 nothing, and both are counted.
 """
 cimport cython
-from cpython.buffer cimport PyBUF_FORMAT
+from cpython.buffer cimport PyBUF_FORMAT, PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING
 from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t, INT32_MAX, INT64_MAX
 from libc.stdlib cimport free, qsort, realloc
@@ -761,35 +761,25 @@ cdef inline bint item_before(const Item *a, const Item *b) noexcept nogil:
     return a.is_on < b.is_on
 
 
-cdef int order_by_event(Item *items, Py_ssize_t n) except -1:
-    """Put items in the order of their event index (a counting sort; -1 first): the file's order, into which
-    sort_items() then has little or nothing to merge."""
-    cdef Py_ssize_t i, top = 0, total = 0, count
-    cdef Py_ssize_t *starts
-    cdef Item *spare
-    for i in range(n):
-        if items[i].event > top:
-            top = items[i].event
-    starts = <Py_ssize_t *>realloc(NULL, (top + 2) * sizeof(Py_ssize_t))
-    spare = <Item *>realloc(NULL, max(n, 1) * sizeof(Item))
-    if starts == NULL or spare == NULL:
-        free(starts)
-        free(spare)
+cdef int order_by_event(const Item *items, Item *ordered, Py_ssize_t n, int32_t top) except -1:
+    """Copy items into ordered in the order of their event index (a counting sort; -1 first, then 0 to top):
+    the file's order, into which sort_items() then has little or nothing to merge."""
+    cdef Py_ssize_t i, total = 0, count, slot
+    cdef Py_ssize_t *starts = <Py_ssize_t *>realloc(NULL, (<Py_ssize_t>top + 2) * sizeof(Py_ssize_t))
+    if starts == NULL:
         raise MemoryError()
-    memset(starts, 0, (top + 2) * sizeof(Py_ssize_t))
+    memset(starts, 0, (<Py_ssize_t>top + 2) * sizeof(Py_ssize_t))
     for i in range(n):
         starts[items[i].event + 1 if items[i].event >= 0 else 0] += 1
-    for i in range(top + 2):
+    for i in range(<Py_ssize_t>top + 2):
         count = starts[i]
         starts[i] = total
         total += count
     for i in range(n):
-        count = items[i].event + 1 if items[i].event >= 0 else 0
-        spare[starts[count]] = items[i]
-        starts[count] += 1
-    memcpy(items, spare, n * sizeof(Item))
+        slot = items[i].event + 1 if items[i].event >= 0 else 0
+        ordered[starts[slot]] = items[i]
+        starts[slot] += 1
     free(starts)
-    free(spare)
     return 0
 
 
@@ -970,30 +960,44 @@ cdef class _Writer:
 
 
 def write_tables(int fmt, int division, Py_ssize_t ntracks, dict tables, bytes data):
-    """A Standard MIDI File from tables (each a contiguous buffer of its rows, by name, as read_tables() gives
-    them; 'events' is not used), with running status. Raises ValueError naming the table and row of a value
+    """A Standard MIDI File from tables (each an object whose buffer holds its rows contiguously, by name: the
+    Rows of read_tables() or NumPy arrays of their dtype; 'events' is not used), with running status. Raises ValueError naming the table and row of a value
     that a file cannot hold."""
     cdef _Writer writer = _Writer()
-    cdef const uint8_t[::1] view
+    cdef Py_buffer views[NUM_KINDS]
+    cdef int n_views = 0, kind
+    cdef Py_ssize_t n_items = 0
+    writer.data = <const uint8_t *>PyBytes_AS_STRING(data)
+    writer.data_size = len(data)
+    try:
+        for kind in range(OTHERS + 1):
+            PyObject_GetBuffer(tables[TABLES[kind]], &views[kind], PyBUF_SIMPLE)     # contiguous bytes
+            n_views += 1
+            writer.counts[kind] = views[kind].len // ROW_SIZE[kind]
+            writer.rows[kind] = <const char *>views[kind].buf
+            n_items += writer.counts[kind] * (2 if kind == NOTES else 1)
+        return _write(writer, fmt, division, ntracks, n_items)
+    finally:
+        for kind in range(n_views):
+            PyBuffer_Release(&views[kind])
+
+
+cdef bytes _write(_Writer writer, int fmt, int division, Py_ssize_t ntracks, Py_ssize_t n_items):
     cdef Item *items
-    cdef Py_ssize_t n_items = 0, i, row, start, track
+    cdef Item *built                # items as made from the tables, before ordering
+    cdef int32_t top = 0            # the largest event index
+    cdef Py_ssize_t i, row, start, track
     cdef int kind, running
     cdef const NoteRow *note
     cdef const Item *item
     cdef const Item *last_off = NULL
     cdef int64_t last_tick
     cdef Output out
-    cdef list keep = []
-    writer.data = <const uint8_t *>PyBytes_AS_STRING(data)
-    writer.data_size = len(data)
-    for kind in range(OTHERS + 1):
-        view = tables[TABLES[kind]]
-        keep.append(view)
-        writer.counts[kind] = view.shape[0] // ROW_SIZE[kind]
-        writer.rows[kind] = <const char *>&view[0] if view.shape[0] else NULL
-        n_items += writer.counts[kind] * (2 if kind == NOTES else 1)
     items = <Item *>realloc(NULL, max(n_items, 1) * sizeof(Item))
-    if items == NULL:
+    built = <Item *>realloc(NULL, max(n_items, 1) * sizeof(Item))
+    if items == NULL or built == NULL:
+        free(items)
+        free(built)
         raise MemoryError()
     out.data = NULL
     out.size = out.capacity = 0
@@ -1003,15 +1007,19 @@ def write_tables(int fmt, int division, Py_ssize_t ntracks, dict tables, bytes d
             for row in range(writer.counts[kind]):
                 if kind == NOTES:
                     note = <const NoteRow *>(writer.rows[kind] + row * sizeof(NoteRow))
-                    _item(&items[n_items], note.start, row, note.on_event, note.track, kind, 1)
-                    _item(&items[n_items + 1], note.end, row, note.off_event, note.track, kind, 0)
+                    _item(&built[n_items], note.start, row, note.on_event, note.track, kind, 1)
+                    _item(&built[n_items + 1], note.end, row, note.off_event, note.track, kind, 0)
+                    top = max(top, note.on_event, note.off_event)
                     n_items += 2
                 else:
-                    _item(&items[n_items], (<const int64_t *>(writer.rows[kind] + row * ROW_SIZE[kind]))[0], row,
+                    _item(&built[n_items], (<const int64_t *>(writer.rows[kind] + row * ROW_SIZE[kind]))[0], row,
                           _row_event(writer.rows[kind] + row * ROW_SIZE[kind], kind),
                           _row_track(writer.rows[kind] + row * ROW_SIZE[kind], kind), kind, 0)
+                    top = max(top, built[n_items].event)
                     n_items += 1
-        order_by_event(items, n_items)
+        order_by_event(built, items, n_items, top)
+        free(built)
+        built = NULL
         sort_items(items, n_items)
         for i in range(n_items):
             if items[i].track >= ntracks:
@@ -1042,6 +1050,7 @@ def write_tables(int fmt, int division, Py_ssize_t ntracks, dict tables, bytes d
         raise
     finally:
         free(items)
+        free(built)
     return take_output(&out)
 
 

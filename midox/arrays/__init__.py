@@ -190,10 +190,13 @@ class MidiArrays:
         cannot hold, as MidiFile.save() does."""
         tables = {}
         for name in TABLES:
-            table = getattr(self, name)
-            if table.dtype != DTYPES[name]:
+            table = self.__dict__.get(name)
+            if table is None:       # never made into an array: the rows as read
+                tables[name] = self._rows.get(name, b'')
+                continue
+            if table.dtype is not DTYPES[name] and table.dtype != DTYPES[name]:
                 raise TypeError(f'{name} must have the dtype midox.arrays.dtypes.DTYPES[{name!r}], not {table.dtype}')
-            tables[name] = np.ascontiguousarray(table).view(np.uint8)
+            tables[name] = table if table.flags.c_contiguous else np.ascontiguousarray(table)
         division = division_from_timing(self.ticks_per_beat, self.smpte)
         return _arrays.write_tables(self.type, division, self.ntracks, tables, self.data)
 

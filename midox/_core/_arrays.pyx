@@ -20,10 +20,11 @@ nothing, and both are counted.
 cimport cython
 from cpython.buffer cimport PyBUF_FORMAT, PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING
-from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t, INT32_MAX, INT64_MAX
-from libc.stdlib cimport free, qsort, realloc
-from libc.string cimport memcpy, memmove, memset
+from cpython.mem cimport PyMem_RawFree, PyMem_RawRealloc    # traced by tracemalloc, unlike malloc
 from libc.math cimport NAN
+from libc.stdint cimport INT32_MAX, INT64_MAX, int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdlib cimport free, qsort
+from libc.string cimport memcpy, memset
 
 from midox._core._meta cimport KEY_SIGNATURE, TEMPO, TEXT, TIME_SIGNATURE, check_meta_event
 from midox._core._smf cimport (EventSink, Output, RawEvent, Scanner, begin_track, end_track, new_scanner, put_header,
@@ -254,7 +255,7 @@ cdef struct Table:
 
 
 cdef int grow(Table *t, Py_ssize_t capacity) except -1:
-    cdef char *grown = <char *>realloc(t.rows, capacity * t.itemsize)
+    cdef char *grown = <char *>PyMem_RawRealloc(t.rows, capacity * t.itemsize)
     if grown == NULL:
         raise MemoryError()
     t.rows = grown
@@ -283,7 +284,7 @@ cdef class Rows:
     cdef Py_ssize_t shape[1]
 
     def __dealloc__(self):
-        free(self.rows)
+        PyMem_RawFree(self.rows)
 
     def __getbuffer__(self, Py_buffer *view, int flags):
         self.shape[0] = self.size
@@ -308,9 +309,9 @@ cdef class Rows:
 cdef Rows take_rows(Table *t):
     """The rows of t as a Rows object, which now owns them (t is left empty)."""
     cdef Rows rows = Rows.__new__(Rows)
-    cdef char *shrunk = <char *>realloc(t.rows, t.n * t.itemsize) if t.n else NULL
+    cdef char *shrunk = <char *>PyMem_RawRealloc(t.rows, t.n * t.itemsize) if t.n else NULL
     if shrunk == NULL:
-        free(t.rows)
+        PyMem_RawFree(t.rows)
     rows.rows = shrunk
     rows.size = t.n * t.itemsize if shrunk != NULL else 0
     t.rows = NULL
@@ -358,8 +359,8 @@ cdef class ArraySink(EventSink):
     def __dealloc__(self):
         cdef int kind
         for kind in range(NUM_KINDS):
-            free(self.tables[kind].rows)
-        free(self.links)
+            PyMem_RawFree(self.tables[kind].rows)
+        PyMem_RawFree(self.links)
 
     cdef int read_track(self, Scanner s) except -1:
         # EventSink's loop, compiled here so that event() is a direct call the compiler can inline
@@ -452,7 +453,7 @@ cdef class ArraySink(EventSink):
         note.velocity = ev.data[1]
         if row >= self.links_capacity:
             capacity = max(2 * self.links_capacity, 64)
-            grown = <int32_t *>realloc(self.links, capacity * sizeof(int32_t))
+            grown = <int32_t *>PyMem_RawRealloc(self.links, capacity * sizeof(int32_t))
             if grown == NULL:
                 raise MemoryError()
             self.links = grown
@@ -619,13 +620,13 @@ cdef int build_tempo_map(TempoMap *tmap, const char *tempo_rows, Py_ssize_t n_te
                          double ticks_per_beat, double seconds_per_tick) except -1:
     """The map of n_tempos rows (TempoRow fields at the start of each row_size bytes; sorted here in a copy).
     With SMPTE timing (seconds_per_tick not 0) there is one segment; a ticks_per_beat of 0 gives NaN seconds."""
-    cdef TempoRow *sorted_rows = <TempoRow *>realloc(NULL, max(n_tempos, 1) * sizeof(TempoRow))
+    cdef TempoRow *sorted_rows = <TempoRow *>PyMem_RawRealloc(NULL, max(n_tempos, 1) * sizeof(TempoRow))
     cdef Py_ssize_t i
     cdef Segment *last
     cdef double scale
-    tmap.segments = <Segment *>realloc(NULL, (n_tempos + 1) * sizeof(Segment))
+    tmap.segments = <Segment *>PyMem_RawRealloc(NULL, (n_tempos + 1) * sizeof(Segment))
     if sorted_rows == NULL or tmap.segments == NULL:
-        free(sorted_rows)
+        PyMem_RawFree(sorted_rows)
         raise MemoryError()
     for i in range(n_tempos):
         memcpy(&sorted_rows[i], tempo_rows + i * row_size, sizeof(TempoRow))
@@ -647,7 +648,7 @@ cdef int build_tempo_map(TempoMap *tmap, const char *tempo_rows, Py_ssize_t n_te
             last.tick = sorted_rows[i].tick
             tmap.n += 1
         last.scale = scale
-    free(sorted_rows)
+    PyMem_RawFree(sorted_rows)
     return 0
 
 
@@ -685,7 +686,7 @@ def seconds(const uint8_t[::1] tempos, double ticks_per_beat, double seconds_per
                     tempos.shape[0] // sizeof(TempoRow), sizeof(TempoRow), ticks_per_beat, seconds_per_tick)
     if n:
         fill_seconds(&tmap, <const char *>&ticks[0], <char *>&out[0], n, 8)
-    free(tmap.segments)
+    PyMem_RawFree(tmap.segments)
     return out
 
 
@@ -734,7 +735,7 @@ def read_tables(data, *, bint strict=True, bint clip=False, str charset='latin1'
                 result[TABLES[kind]] = take_rows(table)
         return result
     finally:
-        free(tmap.segments)
+        PyMem_RawFree(tmap.segments)
 
 
 # Writing ------------------------------------------------------------------------------------------------------
@@ -765,7 +766,7 @@ cdef int order_by_event(const Item *items, Item *ordered, Py_ssize_t n, int32_t 
     """Copy items into ordered in the order of their event index (a counting sort; -1 first, then 0 to top):
     the file's order, into which sort_items() then has little or nothing to merge."""
     cdef Py_ssize_t i, total = 0, count, slot
-    cdef Py_ssize_t *starts = <Py_ssize_t *>realloc(NULL, (<Py_ssize_t>top + 2) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *starts = <Py_ssize_t *>PyMem_RawRealloc(NULL, (<Py_ssize_t>top + 2) * sizeof(Py_ssize_t))
     if starts == NULL:
         raise MemoryError()
     memset(starts, 0, (<Py_ssize_t>top + 2) * sizeof(Py_ssize_t))
@@ -779,21 +780,21 @@ cdef int order_by_event(const Item *items, Item *ordered, Py_ssize_t n, int32_t 
         slot = items[i].event + 1 if items[i].event >= 0 else 0
         ordered[starts[slot]] = items[i]
         starts[slot] += 1
-    free(starts)
+    PyMem_RawFree(starts)
     return 0
 
 
 cdef int sort_items(Item *items, Py_ssize_t n) except -1:
     """Stable sort: a merge of the runs already in order (after order_by_event(), a file's rows are one)."""
-    cdef Item *spare = <Item *>realloc(NULL, max(n, 1) * sizeof(Item))
+    cdef Item *spare = <Item *>PyMem_RawRealloc(NULL, max(n, 1) * sizeof(Item))
     cdef Item *source = items
     cdef Item *target = spare
     cdef Item *swap
-    cdef Py_ssize_t *bounds = <Py_ssize_t *>realloc(NULL, (n + 2) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *bounds = <Py_ssize_t *>PyMem_RawRealloc(NULL, (n + 2) * sizeof(Py_ssize_t))
     cdef Py_ssize_t runs = 0, i, r, a, b, a_end, b_end, out
     if spare == NULL or bounds == NULL:
-        free(spare)
-        free(bounds)
+        PyMem_RawFree(spare)
+        PyMem_RawFree(bounds)
         raise MemoryError()
     bounds[runs] = 0
     runs += 1
@@ -831,8 +832,8 @@ cdef int sort_items(Item *items, Py_ssize_t n) except -1:
         target = swap
     if source != items:
         memcpy(items, source, n * sizeof(Item))
-    free(spare)
-    free(bounds)
+    PyMem_RawFree(spare)
+    PyMem_RawFree(bounds)
     return 0
 
 
@@ -993,11 +994,11 @@ cdef bytes _write(_Writer writer, int fmt, int division, Py_ssize_t ntracks, Py_
     cdef const Item *last_off = NULL
     cdef int64_t last_tick
     cdef Output out
-    items = <Item *>realloc(NULL, max(n_items, 1) * sizeof(Item))
-    built = <Item *>realloc(NULL, max(n_items, 1) * sizeof(Item))
+    items = <Item *>PyMem_RawRealloc(NULL, max(n_items, 1) * sizeof(Item))
+    built = <Item *>PyMem_RawRealloc(NULL, max(n_items, 1) * sizeof(Item))
     if items == NULL or built == NULL:
-        free(items)
-        free(built)
+        PyMem_RawFree(items)
+        PyMem_RawFree(built)
         raise MemoryError()
     out.data = NULL
     out.size = out.capacity = 0
@@ -1018,7 +1019,7 @@ cdef bytes _write(_Writer writer, int fmt, int division, Py_ssize_t ntracks, Py_
                     top = max(top, built[n_items].event)
                     n_items += 1
         order_by_event(built, items, n_items, top)
-        free(built)
+        PyMem_RawFree(built)
         built = NULL
         sort_items(items, n_items)
         for i in range(n_items):
@@ -1046,11 +1047,11 @@ cdef bytes _write(_Writer writer, int fmt, int division, Py_ssize_t ntracks, Py_
                 last_tick = item.tick
             end_track(&out, start, (items[i - 1].tick if i and items[i - 1].track == track else 0) - last_tick)
     except BaseException:
-        free(out.data)
+        free(out.data)      # _smf's writer allocates it
         raise
     finally:
-        free(items)
-        free(built)
+        PyMem_RawFree(items)
+        PyMem_RawFree(built)
     return take_output(&out)
 
 

@@ -32,7 +32,5 @@ def read_tables(
     charset: str = "latin1",
     pair_all: bool = False,
     events_only: bool = False,
-    ticks_per_beat: float = 0.0,
-    seconds_per_tick: float = 0.0,
 ) -> dict[str, Any]: ...
 def write_tables(fmt: int, division: int, ntracks: int, tables: dict[str, Any], data: bytes) -> bytes: ...

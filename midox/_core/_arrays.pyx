@@ -27,6 +27,7 @@ from libc.stdlib cimport free, qsort
 from libc.string cimport memcpy, memset
 
 from midox._core._meta cimport KEY_SIGNATURE, TEMPO, TEXT, TIME_SIGNATURE, check_meta_event
+from midox._core._smf import timing_from_division
 from midox._core._smf cimport (EventSink, Output, RawEvent, Scanner, begin_track, end_track, new_scanner, put_header,
                                put_meta, put_short, put_sysex, scan_smf, take_output)
 from midox._core._specs cimport TYPE_BY_STATUS, TYPE_SPECS
@@ -693,18 +694,19 @@ def seconds(const uint8_t[::1] tempos, double ticks_per_beat, double seconds_per
 # Reading ------------------------------------------------------------------------------------------------------
 
 def read_tables(data, *, bint strict=True, bint clip=False, str charset='latin1', bint pair_all=False,
-                bint events_only=False, double ticks_per_beat=0.0, double seconds_per_tick=0.0):
+                bint events_only=False):
     """Scan a Standard MIDI File (bytes) into tables.
 
     :return: dict with 'format', 'division', 'ntracks', 'problems', 'unclosed_notes', 'unmatched_note_offs', 'last_tick'
-        and each table's rows as a bytearray under its name (only 'events' with events_only). Times use
-        ticks_per_beat or seconds_per_tick when given, else the division.
+        and each table's Rows under its name (only 'events' with events_only). Times are MidiFile's: from the
+        tempo map in ticks per beat, or per SMPTE frame.
     """
     cdef Scanner scanner = new_scanner(data, strict, clip)
     cdef ArraySink sink = ArraySink()
     cdef TempoMap tmap
     cdef Table *table
     cdef int kind
+    cdef double ticks_per_beat = 0.0, seconds_per_tick = 0.0
     sink.charset = charset
     sink.encoding = charset.encode()
     sink.pair_all = pair_all
@@ -713,8 +715,11 @@ def read_tables(data, *, bint strict=True, bint clip=False, str charset='latin1'
     # that the big tables rarely grow.
     grow(&sink.tables[EVENTS if events_only else NOTES], len(data) // (3 if events_only else 7) + 64)
     fmt, division = scan_smf(scanner, sink)
-    if not ticks_per_beat and not seconds_per_tick:
-        ticks_per_beat = division
+    beat, smpte = timing_from_division(division)
+    if smpte is None:
+        ticks_per_beat = beat
+    else:
+        seconds_per_tick = 1.0 / (smpte[0] * smpte[1])      # MidiFile's
     table = &sink.tables[TEMPOS]
     build_tempo_map(&tmap, table.rows, table.n, sizeof(TempoRow), ticks_per_beat, seconds_per_tick)
     try:

@@ -656,12 +656,20 @@ cdef int build_tempo_map(TempoMap *tmap, const char *tempo_rows, Py_ssize_t n_te
 cdef void fill_seconds(const TempoMap *tmap, const char *ticks, char *seconds, Py_ssize_t n,
                        Py_ssize_t stride) noexcept nogil:
     """seconds[i * stride] = the time of ticks[i * stride] (both as raw bytes, int64 and double)."""
-    cdef Py_ssize_t i, k = 0, low, high, mid
+    cdef Py_ssize_t i, k = 0, low, high, mid, steps
     cdef int64_t tick
     cdef const Segment *seg
     for i in range(n):
         tick = (<const int64_t *>(ticks + i * stride))[0]
-        if k + 1 < tmap.n and tick >= tmap.segments[k + 1].tick or tick < tmap.segments[k].tick:
+        # The segment of the previous tick, or one a few steps on or back (ticks mostly grow); else a search.
+        steps = 0
+        while k + 1 < tmap.n and tick >= tmap.segments[k + 1].tick and steps < 4:
+            k += 1
+            steps += 1
+        while k > 0 and tick < tmap.segments[k].tick and steps < 4:
+            k -= 1
+            steps += 1
+        if steps == 4:
             low, high = 0, tmap.n - 1           # the last segment starting at or before tick
             while low < high:
                 mid = (low + high + 1) // 2

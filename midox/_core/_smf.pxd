@@ -43,6 +43,7 @@ cdef class Scanner:
     cdef int byte(self) noexcept
     cdef Py_ssize_t length(self) except -2
     cdef int next_event(self, RawEvent *event) except -1
+    cdef int keep_big_delta(self, Py_ssize_t start) except -1
     cdef int other_event(self, RawEvent *event, int status) except -2
     cdef int clip_data(self, RawEvent *event) except -1
 

@@ -301,8 +301,8 @@ cdef class Scanner:
             if found == VLQ_CUT or self.pos >= self.limit:
                 return self.cut()
             ev.big = found == VLQ_BIG or delta + self.carry < delta
-            if ev.big:      # beyond 64 bits: as a Python int
-                self.big_delta = read_vlq(buf, self.limit, &start) + self.carry
+            if ev.big:
+                self.keep_big_delta(start)
             if self.carry:
                 delta += self.carry
                 self.carry = 0
@@ -337,6 +337,11 @@ cdef class Scanner:
             if found >= 0:
                 return found
             self.carry = delta      # an undefined status byte, skipped
+        return 0
+
+    cdef int keep_big_delta(self, Py_ssize_t start) except -1:
+        """The delta time at start does not fit 64 bits (with the carry): keep it as a Python int."""
+        self.big_delta = read_vlq(self.buf, self.limit, &start) + self.carry
         return 0
 
     cdef int other_event(self, RawEvent *ev, int status) except -2:

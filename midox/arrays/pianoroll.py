@@ -259,16 +259,15 @@ def _instrument_roll(instrument, width):
 
 
 def _velocity_sums(row, start, stop, velocity, width, rows=PITCHES):
-    """Each note adds its velocity to the columns [start, stop) of its row: differences at both ends, summed
-    along the row. The sums are integers, exact in float64."""
+    """Each note adds its velocity to the columns [start, stop) of its row: changes at both ends, summed along
+    the row in place. The sums are integers, exact in float64."""
     stop = np.minimum(stop, width)
     drawn = start < stop
-    row, start, stop = row[drawn], start[drawn], stop[drawn]
-    weight = velocity[drawn].astype(np.float64)
-    stride = width + 1
-    changes = np.bincount(np.concatenate((row * stride + start, row * stride + stop)),
-                          np.concatenate((weight, -weight)), minlength=rows * stride)
-    return np.cumsum(changes.reshape(rows, stride), axis=1)[:, :width]
+    row, start, stop, weight = row[drawn], start[drawn], stop[drawn], velocity[drawn].astype(np.float64)
+    ends = stop < width                 # a change at the row's end would fall past it
+    changes = np.bincount(np.concatenate((row * width + start, row[ends] * width + stop[ends])),
+                          np.concatenate((weight, -weight[ends])), minlength=rows * width).reshape(rows, width)
+    return np.cumsum(changes, axis=1, out=changes)
 
 
 def _sustain(roll, ons, offs):
@@ -330,10 +329,11 @@ def _sample(roll, at, fractional):
     if fractional:
         sampled[:, inside] = _window_means(roll, begin, end)
         return sampled
-    # Integer sums are exact, so the running sum gives each window's sum as np.mean would.
-    running = np.zeros((roll.shape[0], width + 1))
-    np.cumsum(roll, axis=1, out=running[:, 1:])
-    sampled[:, inside] = (running[:, end] - running[:, begin]) / (end - begin)
+    # Integer sums are exact, so the running sum (in place: the roll is ours) gives each window's sum as
+    # np.mean would.
+    running = np.cumsum(roll, axis=1, out=roll)
+    before = np.where(begin > 0, running[:, begin - 1], 0)
+    sampled[:, inside] = (running[:, end - 1] - before) / (end - begin)
     return sampled
 
 

@@ -141,7 +141,7 @@ cdef packed struct EventRow:            # others and events
     uint32_t length
     int32_t event
     uint16_t track
-    uint8_t status          # with the channel; 0xFF for meta events, 0xF0 for sysex
+    uint8_t status          # with the channel; 0xFF for meta events, 0xF0 or 0xF7 (as in the file) for sysex
     uint8_t data1
     uint8_t data2
     uint8_t meta_type
@@ -737,7 +737,7 @@ def read_tables(data, *, bint strict=True, bint clip=False, str charset='latin1'
                   'n_events': sink.n_events}
         for kind in range(NUM_KINDS):
             table = &sink.tables[kind]
-            if table.n == 0:
+            if table.n == 0 or kind == EVENTS:     # midox.arrays times events by the tempos table
                 pass
             elif kind == NOTES:
                 fill_seconds(&tmap, table.rows, table.rows + 16, table.n, sizeof(NoteRow))

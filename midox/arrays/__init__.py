@@ -145,6 +145,7 @@ class MidiArrays:
                 return np.zeros(0, DTYPES['events'])
             found = _arrays.read_tables(self.data, events_only=True, **self._read_options)
             self._events = np.frombuffer(found['events'], DTYPES['events'])
+            self._events['time'] = self.seconds(self._events['tick'])     # by the tempo map of tempos
         return self._events
 
     @property
@@ -215,6 +216,23 @@ class MidiArrays:
         midi = MidiFile(charset=self.charset)
         midi._load(self.to_bytes())
         return midi
+
+    def pianoroll(self, fs=100.0, **options):
+        """The piano roll of the notes, as pretty_midi's ``get_piano_roll(fs)`` (with the sustain pedal and
+        pitch bends): float64, (128, columns). See midox.arrays.pianoroll.pianoroll() for the options (tick
+        columns, ``times``, one track, one roll per track)."""
+        from .pianoroll import pianoroll
+        return pianoroll(self.notes, self.controls, pitch_bends=self.pitch_bends, fs=fs, **options)
+
+    def to_pandas(self, table):
+        """A table as a pandas DataFrame (texts decoded, sysex data as bytes, key names); needs pandas."""
+        from .frames import to_pandas
+        return to_pandas(self, table)
+
+    def to_arrow(self, table):
+        """A table as a pyarrow Table (as to_pandas()); needs pyarrow."""
+        from .frames import to_arrow
+        return to_arrow(self, table)
 
     def text(self, row):
         """The text of row (an index) of ``texts``, decoded with the file's charset."""

@@ -264,13 +264,17 @@ cdef int grow(Table *t, Py_ssize_t capacity) except -1:
     return 0
 
 
-cdef inline char *new_row(Table *t, Py_ssize_t itemsize) except NULL:
-    """A new zeroed row at the end of t (itemsize: t's, as a constant the compiler can use)."""
-    cdef char *row
+cdef inline char *next_row(Table *t) except NULL:
+    """A new row at the end of t, as it is: the caller sets every byte."""
     if t.n == t.capacity:
         grow(t, max(2 * t.capacity, 64))
-    row = t.rows + t.n * t.itemsize
     t.n += 1
+    return t.rows + (t.n - 1) * t.itemsize
+
+
+cdef inline char *new_row(Table *t, Py_ssize_t itemsize) except NULL:
+    """A new zeroed row at the end of t (itemsize: t's, as a constant the compiler can use)."""
+    cdef char *row = next_row(t)
     memset(row, 0, itemsize)
     return row
 
@@ -340,6 +344,7 @@ cdef class ArraySink(EventSink):
     cdef int64_t n_events
     cdef int64_t last_tick          # the largest tick of any event
     cdef uint8_t program[16]
+    cdef Py_ssize_t open_notes      # rows of the current track's notes not closed (yet)
     cdef Py_ssize_t first_note      # rows of notes and others where the current track's begin
     cdef Py_ssize_t first_other
     cdef int32_t *links
@@ -440,18 +445,14 @@ cdef class ArraySink(EventSink):
 
     cdef inline int note_on(self, RawEvent *ev, int32_t index) except -1:
         cdef Py_ssize_t row = self.tables[NOTES].n, key = (ev.status & 0x0F) * 128 + ev.data[0]
-        cdef NoteRow *note = <NoteRow *>new_row(&self.tables[NOTES], sizeof(NoteRow))
+        cdef NoteRow *note = <NoteRow *>next_row(&self.tables[NOTES])
         cdef Py_ssize_t capacity
         cdef int32_t *grown
-        note.start = self.tick
-        note.end = -1                   # open
-        note.on_event = index
-        note.off_event = -1
-        note.track = self.track
-        note.channel = ev.status & 0x0F
-        note.program = self.program[note.channel]
-        note.pitch = ev.data[0]
-        note.velocity = ev.data[1]
+        # open (end -1) until a note-off closes it; the seconds are filled once the tempo map is known
+        note[0] = NoteRow(start=self.tick, end=-1, start_time=0.0, end_time=0.0, on_event=index, off_event=-1,
+                          track=self.track, channel=ev.status & 0x0F, program=self.program[ev.status & 0x0F],
+                          pitch=ev.data[0], velocity=ev.data[1], off_velocity=0, off_note_on=0)
+        self.open_notes += 1
         if row >= self.links_capacity:
             capacity = max(2 * self.links_capacity, 64)
             grown = <int32_t *>PyMem_RawRealloc(self.links, capacity * sizeof(int32_t))
@@ -508,6 +509,7 @@ cdef class ArraySink(EventSink):
         return self.links[row]
 
     cdef inline void close(self, NoteRow *note, RawEvent *ev, int32_t index) noexcept:
+        self.open_notes -= 1
         note.end = self.tick
         note.off_event = index
         note.off_velocity = ev.data[1] if ev.status < 0x90 else 0
@@ -522,6 +524,9 @@ cdef class ArraySink(EventSink):
         cdef Py_ssize_t row, kept = self.first_note
         cdef EventRow *other
         cdef bint moved = False
+        if self.open_notes == 0:        # as in most tracks
+            return 0
+        self.open_notes = 0
         for row in range(self.first_note, notes.n):
             if rows[row].end < 0:
                 self.head[rows[row].channel * 128 + rows[row].pitch] = NO_NOTE

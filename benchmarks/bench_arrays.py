@@ -34,7 +34,8 @@ import warnings
 import numpy
 import midox
 from midox.arrays import TABLES
-from benchtools import autorange, cpu_model, gc_off, package_version, print_columns, run_loop, write_json
+from benchtools import (autorange, cpu_model, format_rate, format_seconds, gc_off, package_version, print_columns,
+                        run_loop, write_json)
 
 try:
     import symusic
@@ -263,18 +264,6 @@ def rss_memory(library, items):
 
 
 # --- report -----------------------------------------------------------------------------------------------
-
-def format_seconds(ns):
-    if ns < 1e6:
-        return f"{ns / 1e3:.1f} us"
-    if ns < 1e9:
-        return f"{ns / 1e6:.1f} ms"
-    return f"{ns / 1e9:.2f} s"
-
-
-def format_rate(megabytes, ns):
-    return "" if megabytes is None or not ns else f"{megabytes / (ns / 1e9):.2f}"
-
 
 def time_row(operation, input_, midox_ns, midox_mb, other, other_ns, other_mb, target):
     ratio = other_ns / midox_ns

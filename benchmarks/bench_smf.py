@@ -31,8 +31,8 @@ import tracemalloc
 
 import mido
 import midox
-from benchtools import (autorange, cpu_model, gc_off, package_version, print_columns, run_loop, timed_free,
-                        write_json)
+from benchtools import (autorange, cpu_model, format_rate, format_seconds, gc_off, package_version, print_columns,
+                        run_loop, timed_free, write_json)
 
 try:
     import symusic
@@ -243,18 +243,6 @@ def load_memory(midi_file, data):
 
 
 # --- report -----------------------------------------------------------------------------------------------
-
-def format_seconds(ns):
-    if ns < 1e6:
-        return f"{ns / 1e3:.1f} us"
-    if ns < 1e9:
-        return f"{ns / 1e6:.1f} ms"
-    return f"{ns / 1e9:.2f} s"
-
-
-def format_rate(megabytes, ns):
-    return "" if megabytes is None or not ns else f"{megabytes / (ns / 1e9):.2f}"
-
 
 def make_row(operation, input_, unit, values, target, megabytes=None, symusic_megabytes=None):
     """values: {'mido': .., 'midox': .., 'symusic': .. or None} in nanoseconds (unit 'ns') or bytes."""

@@ -75,6 +75,20 @@ def timed_free(holder):
 
 
 
+def format_seconds(ns):
+    """A duration given in nanoseconds, in the unit that suits it."""
+    if ns < 1e6:
+        return f"{ns / 1e3:.1f} us"
+    if ns < 1e9:
+        return f"{ns / 1e6:.1f} ms"
+    return f"{ns / 1e9:.2f} s"
+
+
+def format_rate(megabytes, ns):
+    """Megabytes per second, or '' without a size or a time."""
+    return "" if megabytes is None or not ns else f"{megabytes / (ns / 1e9):.2f}"
+
+
 def write_json(path, report):
     """Write a benchmark's report as indented JSON and say so."""
     with open(path, "w", encoding="utf-8") as out:

@@ -658,34 +658,46 @@ cdef int build_tempo_map(TempoMap *tmap, const char *tempo_rows, Py_ssize_t n_te
     return 0
 
 
+cdef inline double seconds_at(const TempoMap *tmap, int64_t tick, Py_ssize_t *cursor) noexcept nogil:
+    """The time of tick. cursor holds the segment of the previous tick: ticks mostly grow, so the segment is
+    that one or a few steps on or back; else it is searched for."""
+    cdef Py_ssize_t k = cursor[0], low, high, mid, steps = 0
+    cdef const Segment *seg
+    while k + 1 < tmap.n and tick >= tmap.segments[k + 1].tick and steps < 4:
+        k += 1
+        steps += 1
+    while k > 0 and tick < tmap.segments[k].tick and steps < 4:
+        k -= 1
+        steps += 1
+    if steps == 4:
+        low, high = 0, tmap.n - 1           # the last segment starting at or before tick
+        while low < high:
+            mid = (low + high + 1) // 2
+            if tmap.segments[mid].tick <= tick:
+                low = mid
+            else:
+                high = mid - 1
+        k = low
+    cursor[0] = k
+    seg = &tmap.segments[k]
+    return seg.seconds if tick == seg.tick else seg.seconds + (tick - seg.tick) * seg.scale
+
+
 cdef void fill_seconds(const TempoMap *tmap, const char *ticks, char *seconds, Py_ssize_t n,
                        Py_ssize_t stride) noexcept nogil:
     """seconds[i * stride] = the time of ticks[i * stride] (both as raw bytes, int64 and double)."""
-    cdef Py_ssize_t i, k = 0, low, high, mid, steps
-    cdef int64_t tick
-    cdef const Segment *seg
+    cdef Py_ssize_t i, cursor = 0
     for i in range(n):
-        tick = (<const int64_t *>(ticks + i * stride))[0]
-        # The segment of the previous tick, or one a few steps on or back (ticks mostly grow); else a search.
-        steps = 0
-        while k + 1 < tmap.n and tick >= tmap.segments[k + 1].tick and steps < 4:
-            k += 1
-            steps += 1
-        while k > 0 and tick < tmap.segments[k].tick and steps < 4:
-            k -= 1
-            steps += 1
-        if steps == 4:
-            low, high = 0, tmap.n - 1           # the last segment starting at or before tick
-            while low < high:
-                mid = (low + high + 1) // 2
-                if tmap.segments[mid].tick <= tick:
-                    low = mid
-                else:
-                    high = mid - 1
-            k = low
-        seg = &tmap.segments[k]
-        (<double *>(seconds + i * stride))[0] = seg.seconds if tick == seg.tick else \
-            seg.seconds + (tick - seg.tick) * seg.scale
+        (<double *>(seconds + i * stride))[0] = seconds_at(tmap, (<const int64_t *>(ticks + i * stride))[0],
+                                                           &cursor)
+
+
+cdef void fill_note_seconds(const TempoMap *tmap, NoteRow *notes, Py_ssize_t n) noexcept nogil:
+    """start_time and end_time of every note, in one pass."""
+    cdef Py_ssize_t i, at_start = 0, at_end = 0
+    for i in range(n):
+        notes[i].start_time = seconds_at(tmap, notes[i].start, &at_start)
+        notes[i].end_time = seconds_at(tmap, notes[i].end, &at_end)
 
 
 def seconds(const uint8_t[::1] tempos, double ticks_per_beat, double seconds_per_tick,
@@ -745,8 +757,7 @@ def read_tables(data, *, bint strict=True, bint clip=False, str charset='latin1'
             if table.n == 0 or kind == EVENTS:     # midox.arrays times events by the tempos table
                 pass
             elif kind == NOTES:
-                fill_seconds(&tmap, table.rows, table.rows + 16, table.n, sizeof(NoteRow))
-                fill_seconds(&tmap, table.rows + 8, table.rows + 24, table.n, sizeof(NoteRow))
+                fill_note_seconds(&tmap, <NoteRow *>table.rows, table.n)
             else:
                 fill_seconds(&tmap, table.rows, table.rows + 8, table.n, table.itemsize)
             if kind != EVENTS or events_only:

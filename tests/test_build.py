@@ -95,18 +95,20 @@ def test_import_does_not_import_mido_or_backend():
     assert out.strip() == '[]'
 
 
-# Loaded by the PortMidi and pygame backends only, not by ``import midox``.
-BACKEND_CORE_MODULES = ['midox._core._pmevents']
+# Loaded on first use, not by ``import midox``: by the PortMidi and pygame backends, and by midox.arrays.
+LAZY_CORE_MODULES = ['midox._core._arrays', 'midox._core._pmevents']
 
 
 def test_import_loads_compiled_core_in_fresh_interpreter():
-    names = [name for name in CORE_MODULES if name not in BACKEND_CORE_MODULES]
+    names = [name for name in CORE_MODULES if name not in LAZY_CORE_MODULES]
     code = (
         'import sys, importlib.machinery as m\n'
         'import midox\n'
         f'names = {names!r}\n'
         'print(all(n in sys.modules and sys.modules[n].__file__.endswith(tuple(m.EXTENSION_SUFFIXES))'
         ' for n in names))\n'
-        f'print(any(n in sys.modules for n in {BACKEND_CORE_MODULES!r}))\n'
+        f'print(any(n in sys.modules for n in {LAZY_CORE_MODULES!r}))\n'
+        'import midox.arrays\n'
+        "print('midox._core._arrays' in sys.modules)\n"
     )
-    assert _fresh_interpreter(code).split() == ['True', 'False']
+    assert _fresh_interpreter(code).split() == ['True', 'False', 'True']

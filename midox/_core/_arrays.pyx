@@ -28,8 +28,8 @@ from libc.string cimport memcpy, memset
 
 from midox._core._meta cimport KEY_SIGNATURE, TEMPO, TEXT, TIME_SIGNATURE, check_meta_event
 from midox._core._smf import timing_from_division
-from midox._core._smf cimport (EventSink, Output, RawEvent, Scanner, begin_track, end_track, new_scanner, put_header,
-                               put_meta, put_short, put_sysex, scan_smf, take_output)
+from midox._core._smf cimport (EventSink, Output, RawEvent, Scanner, begin_track, end_track, new_scanner, next_event,
+                               put_header, put_meta, put_short, put_sysex, scan_smf, take_output)
 from midox._core._specs cimport TYPE_BY_STATUS, TYPE_SPECS
 
 
@@ -372,7 +372,7 @@ cdef class ArraySink(EventSink):
         # EventSink's loop, compiled here so that event() is a direct call the compiler can inline
         cdef RawEvent event
         self.begin_track(s)
-        while s.next_event(&event):
+        while next_event(s, &event):
             self.event(s, &event)
         return self.end_track(s)
 

@@ -42,10 +42,91 @@ cdef class Scanner:
     cdef int cut(self) except -1
     cdef int byte(self) noexcept
     cdef Py_ssize_t length(self) except -2
-    cdef int next_event(self, RawEvent *event) except -1
+    cdef int stray_data_byte(self) except -1
     cdef int keep_big_delta(self, Py_ssize_t start) except -1
     cdef int other_event(self, RawEvent *event, int status) except -2
     cdef int clip_data(self, RawEvent *event) except -1
+
+
+cdef enum:
+    VLQ_DONE = 0
+    VLQ_CUT = 1         # the buffer ends inside it
+    VLQ_BIG = 2         # it does not fit 64 bits (read it again with read_vlq)
+
+
+cdef inline int vlq64(const uint8_t *buf, Py_ssize_t limit, Py_ssize_t *pos, uint64_t *value) noexcept:
+    """The variable-length quantity at buf[pos[0]] into value, moving pos[0] past it (VLQ_BIG: past it too)."""
+    cdef uint64_t v = 0
+    cdef uint8_t byte
+    cdef bint big = False
+    while pos[0] < limit:
+        byte = buf[pos[0]]
+        pos[0] += 1
+        if v >> 57:
+            big = True
+        v = (v << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            value[0] = v
+            return VLQ_BIG if big else VLQ_DONE
+    return VLQ_CUT
+
+
+# The scanner's step, inline here so that each builder compiles it into its own loop; the rare cases are
+# Scanner's methods (_smf.pyx).
+cdef inline int next_event(Scanner s, RawEvent *ev) except -1:
+    """Read the next event of the track into ev: 1, or 0 at the track's end.
+
+    Strict: the track ends when exactly chunk_size bytes are read, reading on past the chunk if an event
+    straddles its end (as mido does). Tolerant: it ends at the chunk's end (limit), a truncated last event
+    dropped. Skipped bytes give their delta time to the next event, so that no event's time changes.
+    """
+    cdef int status, found
+    cdef Py_ssize_t start, pos
+    cdef uint64_t delta
+    cdef const uint8_t *buf = s.buf
+    while (s.pos - s.track_start != s.chunk_size) if s.strict else (s.pos < s.limit):
+        s.event_start = start = s.pos
+        found = vlq64(buf, s.limit, &s.pos, &delta)
+        if found == VLQ_CUT or s.pos >= s.limit:
+            return s.cut()
+        ev.big = found == VLQ_BIG or delta + s.carry < delta
+        if ev.big:
+            s.keep_big_delta(start)
+        if s.carry:
+            delta += s.carry
+            s.carry = 0
+        ev.offset = start
+        ev.delta = delta
+        pos = s.pos
+        status = buf[pos]
+        if status < 0xF0:           # a channel message, most events: read here
+            if status >= 0x80:
+                s.running = status       # only channel messages set running status (README)
+                pos += 1
+            elif s.running == 0:
+                s.pos = pos + 1
+                s.stray_data_byte()
+                s.carry = delta         # tolerant: skip it
+                continue
+            else:
+                status = s.running
+            ev.status = status
+            ev.size = 2 if (status & 0xE0) == 0xC0 else 3       # program_change and aftertouch: 2
+            if s.limit - pos < ev.size - 1:
+                s.pos = s.limit
+                return s.cut()
+            ev.data[0] = buf[pos]
+            ev.data[1] = buf[pos + 1] if ev.size == 3 else 0
+            s.pos = pos + ev.size - 1
+            if (ev.data[0] | ev.data[1]) > 127:
+                s.clip_data(ev)
+            return 1
+        s.pos = pos + 1
+        found = s.other_event(ev, status)
+        if found >= 0:
+            return found
+        s.carry = delta      # an undefined status byte, skipped
+    return 0
 
 
 # What the scanner feeds: each track's events in file order.

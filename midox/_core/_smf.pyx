@@ -196,31 +196,8 @@ def division_from_timing(ticks_per_beat, smpte):
 
 
 # The event scanner ------------------------------------------------------------------------------------------
-# One reader of the bytes of tracks: Scanner.next_event() hands each event, checked, to an EventSink.
+# One reader of the bytes of tracks: next_event() (in _smf.pxd) reads each event, checked, for an EventSink.
 # decode_smf() builds messages from them (MessageSink, below); midox._core._arrays builds arrays.
-
-cdef enum:
-    VLQ_DONE = 0
-    VLQ_CUT = 1         # the buffer ends inside it
-    VLQ_BIG = 2         # it does not fit 64 bits (read it again with read_vlq)
-
-
-cdef inline int vlq64(const uint8_t *buf, Py_ssize_t limit, Py_ssize_t *pos, uint64_t *value) noexcept:
-    """The variable-length quantity at buf[pos[0]] into value, moving pos[0] past it (VLQ_BIG: past it too)."""
-    cdef uint64_t v = 0
-    cdef uint8_t byte
-    cdef bint big = False
-    while pos[0] < limit:
-        byte = buf[pos[0]]
-        pos[0] += 1
-        if v >> 57:
-            big = True
-        v = (v << 7) | (byte & 0x7F)
-        if byte < 0x80:
-            value[0] = v
-            return VLQ_BIG if big else VLQ_DONE
-    return VLQ_CUT
-
 
 @cython.final
 cdef class Scanner:
@@ -284,60 +261,9 @@ cdef class Scanner:
             return -1
         return <Py_ssize_t>length
 
-    cdef int next_event(self, RawEvent *ev) except -1:
-        """Read the next event of the track into ev: 1, or 0 at the track's end.
-
-        Strict: the track ends when exactly chunk_size bytes are read, reading on past the chunk if an event
-        straddles its end (as mido does). Tolerant: it ends at the chunk's end (limit), a truncated last event
-        dropped. Skipped bytes give their delta time to the next event, so that no event's time changes.
-        """
-        cdef int status, found
-        cdef Py_ssize_t start, pos
-        cdef uint64_t delta
-        cdef const uint8_t *buf = self.buf
-        while (self.pos - self.track_start != self.chunk_size) if self.strict else (self.pos < self.limit):
-            self.event_start = start = self.pos
-            found = vlq64(buf, self.limit, &self.pos, &delta)
-            if found == VLQ_CUT or self.pos >= self.limit:
-                return self.cut()
-            ev.big = found == VLQ_BIG or delta + self.carry < delta
-            if ev.big:
-                self.keep_big_delta(start)
-            if self.carry:
-                delta += self.carry
-                self.carry = 0
-            ev.offset = start
-            ev.delta = delta
-            pos = self.pos
-            status = buf[pos]
-            if status < 0xF0:           # a channel message, most events: read here
-                if status >= 0x80:
-                    self.running = status       # only channel messages set running status (README)
-                    pos += 1
-                elif self.running == 0:
-                    self.pos = pos + 1
-                    self.fail(OSError, 'running status without last_status', 'data byte skipped')
-                    self.carry = delta
-                    continue
-                else:
-                    status = self.running
-                ev.status = status
-                ev.size = 2 if (status & 0xE0) == 0xC0 else 3       # program_change and aftertouch: 2
-                if self.limit - pos < ev.size - 1:
-                    self.pos = self.limit
-                    return self.cut()
-                ev.data[0] = buf[pos]
-                ev.data[1] = buf[pos + 1] if ev.size == 3 else 0
-                self.pos = pos + ev.size - 1
-                if (ev.data[0] | ev.data[1]) > 127:
-                    self.clip_data(ev)
-                return 1
-            self.pos = pos + 1
-            found = self.other_event(ev, status)
-            if found >= 0:
-                return found
-            self.carry = delta      # an undefined status byte, skipped
-        return 0
+    cdef int stray_data_byte(self) except -1:
+        """A data byte where a status byte must be, with no running status to use."""
+        return self.fail(OSError, 'running status without last_status', 'data byte skipped')
 
     cdef int keep_big_delta(self, Py_ssize_t start) except -1:
         """The delta time at start does not fit 64 bits (with the carry): keep it as a Python int."""
@@ -410,7 +336,7 @@ cdef class EventSink:
         """Take the events of the track the scanner is at."""
         cdef RawEvent event
         self.begin_track(scanner)
-        while scanner.next_event(&event):
+        while next_event(scanner, &event):
             self.event(scanner, &event)
         return self.end_track(scanner)
 

@@ -142,11 +142,10 @@ def time_each_once(function, inputs):
 
 # --- memory -----------------------------------------------------------------------------------------------
 
-def c_buffer_bytes(arrays_list):
-    """The bytes of the tables' rows, which midox allocates in C (malloc: tracemalloc does not see them).
+def row_bytes(arrays_list):
+    """The bytes of the tables' rows (midox allocates them in C, with PyMem_RawMalloc, which tracemalloc traces).
 
-    Each array made from rows read is a view of a midox._core._arrays.Rows object, sized to fit (its len);
-    empty tables are ordinary NumPy arrays, which tracemalloc sees."""
+    Each array made from rows read is a view of a midox._core._arrays.Rows object, sized to fit (its len)."""
     total = 0
     for arrays in arrays_list:
         for name in TABLES:
@@ -420,16 +419,16 @@ def main(argv=None):
                            "symusic": (symusic_write_all, (scores,))}, min_loop_ns, repeats)
     del arrays_list, scores
 
-    # 3. memory. tracemalloc sees the Python objects (MidiArrays, their dicts, the ndarray headers, empty
-    # tables) but not the tables' rows, which midox allocates with malloc in C; their exact sizes are added.
+    # 3. memory. tracemalloc sees everything midox keeps: the Python objects (MidiArrays, their dicts, the
+    # ndarray headers) and the tables' rows (allocated in C with PyMem_RawMalloc, which it traces).
     # symusic's scores are C++ objects: tracemalloc sees only their small Python wrappers (measured below, and
     # reported as n/a). The resident set of a fresh process (Linux /proc) sees both libraries, as a cross-check.
     traced_kept, traced_peak, kept = traced_read(items)
-    rows_bytes = c_buffer_bytes(kept)
+    rows_bytes = row_bytes(kept)
     notes_bytes = sum(arrays.notes.nbytes for arrays in kept)
     del kept
     symusic_traced_kept, _ = traced_symusic(datas)
-    retained = (traced_kept + rows_bytes) / note_count
+    retained = traced_kept / note_count
     rss = {library: rss_memory(library, [[path, errors, clip] for path, (_, errors, clip) in zip(file_paths, items)])
            for library in ("midox", "symusic")}
 
@@ -452,7 +451,7 @@ def main(argv=None):
         time_row("write", f"{len(items)} files, output {midox_written_mb:.2f} MB (symusic {symusic_written_mb:.2f})",
                  write_times["midox"], midox_written_mb, "symusic dumps_midi", write_times["symusic"],
                  symusic_written_mb, WRITE_TARGET),
-        memory_row("memory/note: retained", "all tables made; tracemalloc + C rows",
+        memory_row("memory/note: retained", "all tables made; tracemalloc",
                    retained, None, MEMORY_TARGET),
         memory_row("memory/note: notes table", "itemsize", notes_bytes / note_count, None),
     ]
@@ -480,10 +479,9 @@ def main(argv=None):
           f"Score.from_midi(data). write: to_bytes() and dumps_midi(), MB/s of their output. vs / midox: the "
           f"other's time (or bytes) / midox's.")
     print(f"memory: bytes per note, input bytes excluded. retained: what the {note_count:,} notes' MidiArrays "
-          f"keep, all {len(TABLES)} tables made: tracemalloc sees {traced_kept / note_count:.2f} B/note (the "
-          f"Python objects); the tables' rows are malloc'd in C (Rows objects, sized to fit), which tracemalloc "
-          f"does not see: their lengths add {rows_bytes / note_count:.2f} B/note (notes {notes_bytes / note_count:.2f}, "
-          f"other tables {(rows_bytes - notes_bytes) / note_count:.2f}).")
+          f"keep, all {len(TABLES)} tables made, as tracemalloc sees it: the tables' rows "
+          f"{rows_bytes / note_count:.2f} B/note (notes {notes_bytes / note_count:.2f}, other tables "
+          f"{(rows_bytes - notes_bytes) / note_count:.2f}), the Python objects the rest.")
     print(f"symusic: tracemalloc sees {symusic_traced_kept / note_count:.3f} B/note ({symusic_traced_kept:,} "
           f"bytes: its Python wrappers); its C++ vectors are not traced, so n/a. RSS rows: a fresh process reads "
           f"the same files (after gc and malloc_trim): retained is the growth of its resident set with every "

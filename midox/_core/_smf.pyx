@@ -1,15 +1,18 @@
 """Standard MIDI File decoding and encoding, over the whole file as one buffer.
 
-decode_smf() reads every event of every track straight from the bytes and builds channel messages with
-the core's C constructor. Strict reading follows mido 1.3.3's algorithm (same results, same exception
-classes, plus the track and byte offset in the message); tolerant reading keeps everything it can and
-records each problem instead. No length field makes either read past the buffer or allocate more than
-the data can hold. encode_smf() writes a whole file, encode_track() one track's events, with running status.
+One event scanner reads every event of every track straight from the bytes (Scanner, scan_smf(), and
+next_event() in _smf.pxd) and hands each, checked, to a builder (an EventSink): decode_smf() builds messages
+(MessageSink: channel messages with the core's C constructor), midox._core._arrays builds arrays. Strict
+reading follows mido 1.3.3's algorithm (same results, same exception classes, plus the track and byte offset
+in the message); tolerant reading keeps everything it can and records each problem instead. No length field
+makes either read past the buffer or allocate more than the data can hold. One event writer (put_header(),
+put_short(), put_meta(), put_sysex(), end_track()) writes with running status for encode_smf() (a whole file),
+encode_track() (one track's events) and _arrays.
 merge() is a k-way merge of tracks that are sorted by time, and SecondsIterator turns a merged track's ticks
 into seconds.
 
 This module is the one owner of the file's byte formats besides meta payloads: variable-length quantities
-(read_vlq, write_vlq), meta event framing, the header and its timing word, chunks, and the end_of_track rule
+(read_vlq, vlq64, write_vlq), events, meta event framing, the header and its timing word, chunks, and the end_of_track rule
 (EndOfTrackFold) that saving, merging and midox.midifiles.tracks.fix_end_of_track share.
 
 Meta messages are built by _meta (the built-in types in C, the others by their specs in Python); this module

@@ -196,7 +196,11 @@ class MidiArrays:
                 tables[name] = self._rows.get(name, b'')
                 continue
             if table.dtype is not DTYPES[name] and table.dtype != DTYPES[name]:
-                raise TypeError(f'{name} must have the dtype midox.arrays.dtypes.DTYPES[{name!r}], not {table.dtype}')
+                # np.concatenate and friends pack the fields: the same fields in the same order are fine
+                if table.dtype.names != DTYPES[name].names:
+                    raise TypeError(f'{name} must have the fields of midox.arrays.dtypes.DTYPES[{name!r}], '
+                                    f'not {table.dtype}')
+                table = table.astype(DTYPES[name])
             tables[name] = table if table.flags.c_contiguous else np.ascontiguousarray(table)
         division = division_from_timing(self.ticks_per_beat, self.smpte)
         return _arrays.write_tables(self.type, division, self.ntracks, tables, self.data)

@@ -34,8 +34,8 @@ import warnings
 import numpy
 import midox
 from midox.arrays import TABLES
-from benchtools import (autorange, cpu_model, format_rate, format_seconds, gc_off, package_version, print_columns,
-                        run_loop, write_json)
+from benchtools import (autorange, corpus_directory, cpu_model, format_rate, format_seconds, gc_off, load_average,
+                        package_version, print_columns, run_loop, write_json)
 
 try:
     import symusic
@@ -55,17 +55,6 @@ COMPARED_TABLES = ('notes', 'controls', 'pitch_bends', 'tempos', 'time_signature
 
 
 # --- environment ------------------------------------------------------------------------------------------
-
-def load_average():
-    try:
-        return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
-    except (AttributeError, OSError):
-        return "load average unknown"
-
-
-def corpus_directory():
-    return pathlib.Path(os.environ.get("MIDOX_CORPUS") or ROOT.parent / "shared" / "corpus")
-
 
 def corpus_paths(corpus):
     return sorted(path for path in corpus.glob("*") if path.suffix.lower() in SUFFIXES) if corpus.is_dir() else []

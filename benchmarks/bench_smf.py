@@ -22,7 +22,6 @@ import io
 import itertools
 import math
 import os
-import pathlib
 import platform
 import sys
 import time
@@ -31,15 +30,14 @@ import tracemalloc
 
 import mido
 import midox
-from benchtools import (autorange, cpu_model, format_rate, format_seconds, gc_off, package_version, print_columns,
-                        run_loop, timed_free, write_json)
+from benchtools import (autorange, corpus_directory, cpu_model, format_rate, format_seconds, gc_off, load_average,
+                        package_version, print_columns, run_loop, timed_free, write_json)
 
 try:
     import symusic
 except ImportError:         # context only: the benchmark runs without it
     symusic = None
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 SUFFIXES = ('.mid', '.midi')
 LOAD_TARGET = 60.0
 SAVE_TARGET = 30.0
@@ -50,17 +48,6 @@ QUICK_EVERY = 4             # --quick: every 4th corpus file (by name) stands fo
 
 
 # --- environment ------------------------------------------------------------------------------------------
-
-def load_average():
-    try:
-        return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
-    except (AttributeError, OSError):
-        return "load average unknown"
-
-
-def corpus_directory():
-    return pathlib.Path(os.environ.get("MIDOX_CORPUS") or ROOT.parent / "shared" / "corpus")
-
 
 # --- timing -----------------------------------------------------------------------------------------------
 

@@ -3,8 +3,12 @@ import contextlib
 import gc
 import itertools
 import json
+import os
+import pathlib
 import platform
 import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def package_version(module, dist):
@@ -16,6 +20,18 @@ def package_version(module, dist):
         return dist_version(dist)
     except Exception:
         return str(getattr(module, "version_info", "?"))
+
+
+def load_average():
+    try:
+        return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except (AttributeError, OSError):
+        return "load average unknown"
+
+
+def corpus_directory():
+    """The corpus of real MIDI files: MIDOX_CORPUS, or ../shared/corpus beside the project."""
+    return pathlib.Path(os.environ.get("MIDOX_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 
 def cpu_model():

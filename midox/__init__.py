@@ -91,7 +91,8 @@ def __getattr__(name):
     if name in _ARRAY_NAMES:
         from . import arrays
 
-        return getattr(arrays, name)
+        value = globals()[name] = getattr(arrays, name)       # found directly from now on
+        return value
     if name in _BACKEND_NAMES:
         # In an editable install midox.backends is mapped from backends/, which mypy cannot follow.
         from .backends import backend as registry  # type: ignore[import-not-found,unused-ignore]

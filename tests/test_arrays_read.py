@@ -590,6 +590,22 @@ def test_smpte_times():
     assert arrays.notes[['start_time', 'end_time']].tolist() == [(0.0, 1 / 96)]
 
 
+@pytest.mark.parametrize('tempo_tick', [0, 479, 480, 481, 2000])
+def test_tempo_changes_in_a_later_track(tempo_tick):
+    """Rows are timed as they are read, by the tempos read so far; a tempo in a later track that changes the time
+    of an earlier track's events (one before its last tick, 480) makes every row be timed again. Either way the
+    times are MidiFile's."""
+    tempo = meta_event(0x51, b'\x03\x0d\x40')
+    first = b'\x00' + tempo + b'\x00\x90\x3c\x40\x83\x60\x80\x3c\x00\x00' + meta_event(0x2F, b'')
+    later = varint(tempo_tick) + meta_event(0x51, b'\x0f\x42\x40') + b'\x00\x90\x40\x40\x81\x00\x40\x00'
+    data = (chunk(b'MThd', struct.pack('>HHH', 1, 2, 96)) + chunk(b'MTrk', first)
+            + chunk(b'MTrk', later + b'\x00' + meta_event(0x2F, b'')))
+    _, arrays = check_file(data)
+    # 0.2 s per beat of 96 ticks, from tempo_tick on 1 s
+    changed = min(tempo_tick, 480)
+    assert arrays.notes['end_time'][0] == pytest.approx(changed / 96 * 0.2 + (480 - changed) / 96)
+
+
 @HYPOTHESIS
 @given(midi_files(smpte))
 def test_generated_smpte_file(data):

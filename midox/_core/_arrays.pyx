@@ -324,281 +324,6 @@ cdef Rows take_rows(Table *t):
     return rows
 
 
-# Pairing notes: per key (channel * 128 + pitch) of the current track, a queue of open notes (rows of notes),
-# linked through `links` (one int per note row: the next open note of its key, or -1). Queues left open at
-# the end of a track are emptied then, so that no track resets all of them.
-cdef enum:
-    NUM_KEYS = 16 * 128
-    NO_NOTE = -1
-
-
-@cython.final
-cdef class ArraySink(EventSink):
-    cdef Table tables[NUM_KINDS]
-    cdef bint events_only           # build the events table, nothing else
-    cdef bint pair_all
-    cdef str charset
-    cdef bytes encoding
-    cdef Py_ssize_t track
-    cdef int64_t tick
-    cdef int64_t n_events
-    cdef int64_t last_tick          # the largest tick of any event
-    cdef uint8_t program[16]
-    cdef Py_ssize_t open_notes      # rows of the current track's notes not closed (yet)
-    cdef Py_ssize_t first_note      # rows of notes and others where the current track's begin
-    cdef Py_ssize_t first_other
-    cdef int32_t *links
-    cdef Py_ssize_t links_capacity
-    cdef int32_t head[NUM_KEYS]
-    cdef int32_t tail[NUM_KEYS]
-    cdef Py_ssize_t ntracks
-    cdef readonly Py_ssize_t unclosed_notes
-    cdef readonly Py_ssize_t unmatched_note_offs
-
-    def __cinit__(self):
-        cdef int kind
-        for kind in range(NUM_KINDS):
-            self.tables[kind].itemsize = ROW_SIZE[kind]
-        memset(self.head, 0xFF, sizeof(self.head))      # -1: no note
-        memset(self.tail, 0xFF, sizeof(self.tail))
-
-    def __dealloc__(self):
-        cdef int kind
-        for kind in range(NUM_KINDS):
-            PyMem_RawFree(self.tables[kind].rows)
-        PyMem_RawFree(self.links)
-
-    cdef int read_track(self, Scanner s) except -1:
-        # EventSink's loop, compiled here so that event() is a direct call the compiler can inline
-        cdef RawEvent event
-        self.begin_track(s)
-        while next_event(s, &event):
-            self.event(s, &event)
-        return self.end_track(s)
-
-    cdef int begin_track(self, Scanner s) except -1:
-        self.track = s.track_index
-        self.ntracks += 1
-        if self.track > 0xFFFF:
-            raise ValueError(f'arrays hold at most 65536 tracks; track {self.track} at byte offset '
-                             f'{s.track_start - 8} is one more')
-        self.tick = 0
-        memset(self.program, 0, sizeof(self.program))
-        self.first_note = self.tables[NOTES].n
-        self.first_other = self.tables[OTHERS].n
-        return 0
-
-    cdef inline int event(self, Scanner s, RawEvent *ev) except -1:
-        cdef int32_t index = <int32_t>self.n_events
-        if ev.big or ev.delta > <uint64_t>(INT64_MAX - self.tick) or self.n_events == INT32_MAX:
-            return self.beyond_limits(s, ev)
-        self.n_events += 1
-        self.tick += ev.delta
-        if ev.status < 0xF0 and not self.events_only:
-            return self.channel_event(ev, index)
-        return self.other_event(s, ev, index)
-
-    cdef int other_event(self, Scanner s, RawEvent *ev, int32_t index) except -1:
-        if self.events_only:
-            return self.other(ev, index, EVENTS)
-        if ev.status == 0xFF:
-            return self.meta_event(s, ev, index)
-        if ev.status == 0xF0 or ev.status == 0xF7:
-            return self.blob(ev, index, SYSEX, 0)
-        return self.other(ev, index, OTHERS)
-
-    cdef int beyond_limits(self, Scanner s, RawEvent *ev) except -1:
-        if self.n_events == INT32_MAX:
-            raise ValueError(f'arrays hold at most {INT32_MAX} events {s.where()}')
-        delta = s.big_delta if ev.big else ev.delta
-        raise ValueError(f'delta time {delta} takes the track beyond 2**63 ticks, which arrays cannot hold '
-                         f'{s.where()}')
-
-    cdef inline int channel_event(self, RawEvent *ev, int32_t index) except -1:
-        cdef int kind = ev.status & 0xF0, channel = ev.status & 0x0F
-        cdef ControlRow *c
-        cdef PitchBendRow *b
-        cdef ChannelValueRow *v
-        cdef PolytouchRow *p
-        if kind == 0x90 and ev.data[1]:
-            return self.note_on(ev, index)
-        if kind == 0x80 or kind == 0x90:
-            return self.note_off(ev, index)
-        if kind == 0xB0:
-            c = <ControlRow *>new_row(&self.tables[CONTROLS], sizeof(ControlRow))
-            c.tick, c.event, c.track, c.channel = self.tick, index, self.track, channel
-            c.control, c.value = ev.data[0], ev.data[1]
-        elif kind == 0xE0:
-            b = <PitchBendRow *>new_row(&self.tables[PITCH_BENDS], sizeof(PitchBendRow))
-            b.tick, b.event, b.track, b.channel = self.tick, index, self.track, channel
-            b.pitch = (ev.data[0] | ev.data[1] << 7) - 8192
-        elif kind == 0xC0 or kind == 0xD0:
-            v = <ChannelValueRow *>new_row(&self.tables[PROGRAMS if kind == 0xC0 else AFTERTOUCH], sizeof(ChannelValueRow))
-            v.tick, v.event, v.track, v.channel, v.value = self.tick, index, self.track, channel, ev.data[0]
-            if kind == 0xC0:
-                self.program[channel] = ev.data[0]
-        else:
-            p = <PolytouchRow *>new_row(&self.tables[POLYTOUCH], sizeof(PolytouchRow))
-            p.tick, p.event, p.track, p.channel = self.tick, index, self.track, channel
-            p.note, p.value = ev.data[0], ev.data[1]
-        return 0
-
-    cdef inline int note_on(self, RawEvent *ev, int32_t index) except -1:
-        cdef Py_ssize_t row = self.tables[NOTES].n, key = (ev.status & 0x0F) * 128 + ev.data[0]
-        cdef NoteRow *note = <NoteRow *>next_row(&self.tables[NOTES])
-        cdef Py_ssize_t capacity
-        cdef int32_t *grown
-        # open (end -1) until a note-off closes it; the seconds are filled once the tempo map is known
-        note[0] = NoteRow(start=self.tick, end=-1, start_time=0.0, end_time=0.0, on_event=index, off_event=-1,
-                          track=self.track, channel=ev.status & 0x0F, program=self.program[ev.status & 0x0F],
-                          pitch=ev.data[0], velocity=ev.data[1], off_velocity=0, off_note_on=0)
-        self.open_notes += 1
-        if row >= self.links_capacity:
-            capacity = max(2 * self.links_capacity, 64)
-            grown = <int32_t *>PyMem_RawRealloc(self.links, capacity * sizeof(int32_t))
-            if grown == NULL:
-                raise MemoryError()
-            self.links = grown
-            self.links_capacity = capacity
-        self.links[row] = NO_NOTE
-        if self.tail[key] == NO_NOTE:
-            self.head[key] = <int32_t>row
-        else:
-            self.links[self.tail[key]] = <int32_t>row
-        self.tail[key] = <int32_t>row
-        return 0
-
-    cdef inline int note_off(self, RawEvent *ev, int32_t index) except -1:
-        cdef Py_ssize_t key = (ev.status & 0x0F) * 128 + ev.data[0], row, kept_tail = NO_NOTE
-        cdef NoteRow *notes = <NoteRow *>self.tables[NOTES].rows
-        cdef bint closed = False
-        row = self.head[key]
-        if not self.pair_all:           # 'fifo': close the oldest
-            if row == NO_NOTE:
-                self.unmatched_note_offs += 1
-                return self.other(ev, index, OTHERS)
-            self.close(&notes[row], ev, index)
-            self.head[key] = <int32_t>self.next_open(row)
-            if self.head[key] == NO_NOTE:
-                self.tail[key] = NO_NOTE
-            return 0
-        # 'all': close the notes that started before this tick, keep the others open (unless none closed)
-        self.head[key] = NO_NOTE
-        while row != NO_NOTE:
-            if notes[row].start != self.tick:
-                self.close(&notes[row], ev, index)
-                closed = True
-            elif kept_tail == NO_NOTE:
-                self.head[key] = <int32_t>row
-                kept_tail = row
-            else:
-                self.links[kept_tail] = <int32_t>row
-                kept_tail = row
-            row = self.next_open(row)
-        if kept_tail != NO_NOTE:
-            self.links[kept_tail] = NO_NOTE
-        self.tail[key] = <int32_t>kept_tail
-        if not closed:
-            # pretty_midi's rule: nothing closed, and the notes of this very tick (if any) are dropped
-            self.head[key] = self.tail[key] = NO_NOTE
-            self.unmatched_note_offs += 1
-            self.other(ev, index, OTHERS)
-        return 0
-
-    cdef inline Py_ssize_t next_open(self, Py_ssize_t row) noexcept:
-        return self.links[row]
-
-    cdef inline void close(self, NoteRow *note, RawEvent *ev, int32_t index) noexcept:
-        self.open_notes -= 1
-        note.end = self.tick
-        note.off_event = index
-        note.off_velocity = ev.data[1] if ev.status < 0x90 else 0
-        note.off_note_on = ev.status >= 0x90
-
-    cdef int end_track(self, Scanner s) except -1:
-        """Move the notes left open to others, as their note_on events."""
-        if self.tick > self.last_tick:
-            self.last_tick = self.tick
-        cdef Table *notes = &self.tables[NOTES]
-        cdef NoteRow *rows = <NoteRow *>notes.rows
-        cdef Py_ssize_t row, kept = self.first_note
-        cdef EventRow *other
-        cdef bint moved = False
-        if self.open_notes == 0:        # as in most tracks
-            return 0
-        self.open_notes = 0
-        for row in range(self.first_note, notes.n):
-            if rows[row].end < 0:
-                self.head[rows[row].channel * 128 + rows[row].pitch] = NO_NOTE
-                self.tail[rows[row].channel * 128 + rows[row].pitch] = NO_NOTE
-                other = <EventRow *>new_row(&self.tables[OTHERS], sizeof(EventRow))
-                rows = <NoteRow *>notes.rows
-                other.tick, other.event, other.track = rows[row].start, rows[row].on_event, self.track
-                other.status, other.data1, other.data2 = 0x90 | rows[row].channel, rows[row].pitch, rows[row].velocity
-                self.unclosed_notes += 1
-                moved = True
-            else:
-                if kept != row:
-                    rows[kept] = rows[row]
-                kept += 1
-        notes.n = kept
-        if moved:       # others in event order again
-            qsort(self.tables[OTHERS].rows + self.first_other * sizeof(EventRow),
-                  self.tables[OTHERS].n - self.first_other, sizeof(EventRow), _by_event)
-        return 0
-
-    cdef int meta_event(self, Scanner s, RawEvent *ev, int32_t index) except -1:
-        cdef const uint8_t *p = s.buf + ev.payload
-        cdef int layout
-        cdef TempoRow *t
-        cdef TimeSignatureRow *sig
-        cdef KeySignatureRow *key
-        try:
-            layout = check_meta_event(ev.meta_type, p, ev.length, self.charset, self.encoding)
-        except Exception as error:
-            s.bad_meta(ev, error)
-            layout = -1
-        if layout == TEMPO:
-            t = <TempoRow *>new_row(&self.tables[TEMPOS], sizeof(TempoRow))
-            t.tick, t.event, t.track = self.tick, index, self.track
-            t.tempo = p[0] << 16 | p[1] << 8 | p[2]
-        elif layout == TIME_SIGNATURE:      # four bytes, the denominator a power of 2 up to 2**28 (see _meta)
-            sig = <TimeSignatureRow *>new_row(&self.tables[TIME_SIGNATURES], sizeof(TimeSignatureRow))
-            sig.tick, sig.event, sig.track = self.tick, index, self.track
-            sig.numerator, sig.denominator = p[0], (<uint32_t>1) << p[1]
-            sig.clocks_per_click, sig.notated_32nd_notes_per_beat = p[2], p[3]
-        elif layout == KEY_SIGNATURE:
-            key = <KeySignatureRow *>new_row(&self.tables[KEY_SIGNATURES], sizeof(KeySignatureRow))
-            key.tick, key.event, key.track = self.tick, index, self.track
-            key.sharps, key.mode = <int8_t>p[0], p[1]
-        elif layout == TEXT:
-            self.blob(ev, index, TEXTS, ev.meta_type)
-        else:
-            self.other(ev, index, OTHERS)
-        return 0
-
-    cdef int blob(self, RawEvent *ev, int32_t index, int kind, int type_byte) except -1:
-        cdef BlobRow *row = <BlobRow *>new_row(&self.tables[kind], sizeof(BlobRow))
-        row.tick, row.event, row.track, row.kind = self.tick, index, self.track, type_byte
-        row.offset, row.length = ev.payload, ev.length
-        return 0
-
-    cdef int other(self, RawEvent *ev, int32_t index, int kind) except -1:
-        cdef EventRow *row = <EventRow *>new_row(&self.tables[kind], sizeof(EventRow))
-        row.tick, row.event, row.track, row.status = self.tick, index, self.track, ev.status
-        if ev.status == 0xFF or ev.status == 0xF0 or ev.status == 0xF7:
-            row.meta_type = ev.meta_type if ev.status == 0xFF else 0
-            row.offset, row.length = ev.payload, ev.length
-        else:
-            row.data1 = ev.data[0] if ev.size > 1 else 0
-            row.data2 = ev.data[1] if ev.size > 2 else 0
-        return 0
-
-
-cdef int _by_event(const void *a, const void *b) noexcept nogil:
-    return (<const EventRow *>a).event - (<const EventRow *>b).event
-
-
 # Seconds from ticks -------------------------------------------------------------------------------------------
 # The tempo map: segments from each tempo change on, in tick order (ties in file order: the last wins), each
 # with the seconds at its start and its seconds per tick, mido's tempo * 1e-6 / ticks_per_beat.
@@ -612,6 +337,7 @@ cdef struct Segment:
 cdef struct TempoMap:
     Segment *segments
     Py_ssize_t n
+    Py_ssize_t capacity
 
 
 cdef int _by_tick_then_event(const void *a, const void *b) noexcept nogil:
@@ -622,39 +348,70 @@ cdef int _by_tick_then_event(const void *a, const void *b) noexcept nogil:
     return x.event - y.event
 
 
+cdef int start_tempo_map(TempoMap *tmap, Py_ssize_t capacity, double ticks_per_beat,
+                         double seconds_per_tick) except -1:
+    """A map of no tempo change (yet), with room for capacity segments: 500000 microseconds per beat from tick
+    0, or with SMPTE timing (seconds_per_tick not 0) that rate for good. A ticks_per_beat of 0 gives NaN."""
+    tmap.segments = <Segment *>PyMem_RawRealloc(NULL, max(capacity, 1) * sizeof(Segment))
+    if tmap.segments == NULL:
+        raise MemoryError()
+    tmap.capacity = max(capacity, 1)
+    tmap.n = 1
+    tmap.segments[0].tick = 0
+    tmap.segments[0].seconds = 0.0
+    if seconds_per_tick:
+        tmap.segments[0].scale = seconds_per_tick
+    else:
+        tmap.segments[0].scale = 500000 * 1e-6 / ticks_per_beat if ticks_per_beat else NAN
+    return 0
+
+
+cdef int append_tempo(TempoMap *tmap, int64_t tick, uint32_t tempo, double ticks_per_beat) except -1:
+    """A tempo change at tick, which is at or after the last one's (at the same tick, the last wins)."""
+    cdef Segment *last = &tmap.segments[tmap.n - 1]
+    cdef Segment *grown
+    if tick != last.tick:
+        if tmap.n == tmap.capacity:
+            grown = <Segment *>PyMem_RawRealloc(tmap.segments, 2 * tmap.capacity * sizeof(Segment))
+            if grown == NULL:
+                raise MemoryError()
+            tmap.segments = grown
+            tmap.capacity *= 2
+            last = &tmap.segments[tmap.n - 1]
+        tmap.segments[tmap.n].tick = tick
+        tmap.segments[tmap.n].seconds = last.seconds + (tick - last.tick) * last.scale
+        last = &tmap.segments[tmap.n]
+        tmap.n += 1
+    last.scale = tempo * 1e-6 / ticks_per_beat if ticks_per_beat else NAN
+    return 0
+
+
 cdef int build_tempo_map(TempoMap *tmap, const char *tempo_rows, Py_ssize_t n_tempos, Py_ssize_t row_size,
                          double ticks_per_beat, double seconds_per_tick) except -1:
     """The map of n_tempos rows (TempoRow fields at the start of each row_size bytes; sorted here in a copy).
-    With SMPTE timing (seconds_per_tick not 0) there is one segment; a ticks_per_beat of 0 gives NaN seconds."""
-    cdef TempoRow *sorted_rows = <TempoRow *>PyMem_RawRealloc(NULL, max(n_tempos, 1) * sizeof(TempoRow))
+    With SMPTE timing (seconds_per_tick not 0) tempos change nothing."""
+    cdef TempoRow *sorted_rows
     cdef Py_ssize_t i
-    cdef Segment *last
-    cdef double scale
-    tmap.segments = <Segment *>PyMem_RawRealloc(NULL, (n_tempos + 1) * sizeof(Segment))
-    if sorted_rows == NULL or tmap.segments == NULL:
-        PyMem_RawFree(sorted_rows)
+    start_tempo_map(tmap, n_tempos + 1, ticks_per_beat, seconds_per_tick)
+    if seconds_per_tick or n_tempos == 0:
+        return 0
+    sorted_rows = <TempoRow *>PyMem_RawRealloc(NULL, n_tempos * sizeof(TempoRow))
+    if sorted_rows == NULL:
+        PyMem_RawFree(tmap.segments)
+        tmap.segments = NULL
         raise MemoryError()
     for i in range(n_tempos):
         memcpy(&sorted_rows[i], tempo_rows + i * row_size, sizeof(TempoRow))
     qsort(sorted_rows, n_tempos, sizeof(TempoRow), _by_tick_then_event)
-    tmap.n = 1
-    last = &tmap.segments[0]
-    last.tick = 0
-    last.seconds = 0.0
-    if seconds_per_tick:
-        last.scale = seconds_per_tick
-        n_tempos = 0
-    else:
-        last.scale = 500000 * 1e-6 / ticks_per_beat if ticks_per_beat else NAN
-    for i in range(n_tempos):
-        scale = sorted_rows[i].tempo * 1e-6 / ticks_per_beat if ticks_per_beat else NAN
-        if sorted_rows[i].tick != last.tick:
-            tmap.segments[tmap.n].seconds = last.seconds + (sorted_rows[i].tick - last.tick) * last.scale
-            last = &tmap.segments[tmap.n]
-            last.tick = sorted_rows[i].tick
-            tmap.n += 1
-        last.scale = scale
-    PyMem_RawFree(sorted_rows)
+    try:
+        for i in range(n_tempos):
+            append_tempo(tmap, sorted_rows[i].tick, sorted_rows[i].tempo, ticks_per_beat)
+    except MemoryError:
+        PyMem_RawFree(tmap.segments)
+        tmap.segments = NULL
+        raise
+    finally:
+        PyMem_RawFree(sorted_rows)
     return 0
 
 
@@ -716,22 +473,355 @@ def seconds(const uint8_t[::1] tempos, double ticks_per_beat, double seconds_per
     return out
 
 
+# Pairing notes: per key (channel * 128 + pitch) of the current track, a queue of open notes (rows of notes),
+# linked through `links` (one int per note row: the next open note of its key, or -1). Queues left open at
+# the end of a track are emptied then, so that no track resets all of them.
+cdef enum:
+    NUM_KEYS = 16 * 128
+    NO_NOTE = -1
+
+
+@cython.final
+cdef class ArraySink(EventSink):
+    cdef Table tables[NUM_KINDS]
+    cdef bint events_only           # build the events table, nothing else
+    cdef bint pair_all
+    cdef str charset
+    cdef bytes encoding
+    cdef Py_ssize_t track
+    cdef int64_t tick
+    cdef int64_t n_events
+    cdef int64_t last_tick          # the largest tick of any event
+    cdef uint8_t program[16]
+    cdef Py_ssize_t open_notes      # rows of the current track's notes not closed (yet)
+    cdef Py_ssize_t first_note      # rows of notes and others where the current track's begin
+    cdef Py_ssize_t first_other
+    cdef int32_t *links
+    cdef Py_ssize_t links_capacity
+    cdef int32_t head[NUM_KEYS]
+    cdef int32_t tail[NUM_KEYS]
+    cdef Py_ssize_t ntracks
+    # Rows are timed as they are made, by the tempo map of the tempos read so far: right unless a tempo comes
+    # after an earlier track's events beyond its tick (see tempo_change); then `retime`, and read_tables() times
+    # every row again by the whole map.
+    cdef TempoMap tmap
+    cdef double ticks_per_beat      # 0 with SMPTE timing, whose rate no tempo changes
+    cdef bint smpte
+    cdef bint retime
+    cdef Py_ssize_t cursor          # the segment of tmap holding `tick`
+    cdef int64_t now_tick           # the tick whose time now_seconds holds (-1: none)
+    cdef double now_seconds
+    cdef readonly Py_ssize_t unclosed_notes
+    cdef readonly Py_ssize_t unmatched_note_offs
+
+    def __cinit__(self):
+        cdef int kind
+        for kind in range(NUM_KINDS):
+            self.tables[kind].itemsize = ROW_SIZE[kind]
+        memset(self.head, 0xFF, sizeof(self.head))      # -1: no note
+        memset(self.tail, 0xFF, sizeof(self.tail))
+
+    def __dealloc__(self):
+        cdef int kind
+        for kind in range(NUM_KINDS):
+            PyMem_RawFree(self.tables[kind].rows)
+        PyMem_RawFree(self.links)
+        PyMem_RawFree(self.tmap.segments)
+
+    cdef int header(self, int fmt, int division) except -1:
+        cdef double seconds_per_tick = 0.0
+        beat, smpte = timing_from_division(division)
+        if smpte is None:
+            self.ticks_per_beat = beat
+        else:
+            self.smpte = True
+            seconds_per_tick = 1.0 / (smpte[0] * smpte[1])      # MidiFile's
+        return start_tempo_map(&self.tmap, 16, self.ticks_per_beat, seconds_per_tick)
+
+    cdef int read_track(self, Scanner s) except -1:
+        # EventSink's loop, compiled here around take(), which the compiler can inline (event() is virtual)
+        cdef RawEvent event
+        self.begin_track(s)
+        while next_event(s, &event):
+            self.take(s, &event)
+        return self.end_track(s)
+
+    cdef int begin_track(self, Scanner s) except -1:
+        self.track = s.track_index
+        self.ntracks += 1
+        if self.track > 0xFFFF:
+            raise ValueError(f'arrays hold at most 65536 tracks; track {self.track} at byte offset '
+                             f'{s.track_start - 8} is one more')
+        self.tick = 0
+        self.cursor = 0
+        self.now_tick = -1
+        memset(self.program, 0, sizeof(self.program))
+        self.first_note = self.tables[NOTES].n
+        self.first_other = self.tables[OTHERS].n
+        return 0
+
+    cdef int event(self, Scanner s, RawEvent *ev) except -1:
+        return self.take(s, ev)
+
+    cdef inline int take(self, Scanner s, RawEvent *ev) except -1:
+        cdef int32_t index = <int32_t>self.n_events
+        if ev.big or ev.delta > <uint64_t>(INT64_MAX - self.tick) or self.n_events == INT32_MAX:
+            return self.beyond_limits(s, ev)
+        self.n_events += 1
+        self.tick += ev.delta
+        if ev.status < 0xF0 and not self.events_only:
+            return self.channel_event(ev, index)
+        return self.other_event(s, ev, index)
+
+    cdef int other_event(self, Scanner s, RawEvent *ev, int32_t index) except -1:
+        if self.events_only:
+            return self.other(ev, index, EVENTS)
+        if ev.status == 0xFF:
+            return self.meta_event(s, ev, index)
+        if ev.status == 0xF0 or ev.status == 0xF7:
+            return self.blob(ev, index, SYSEX, 0)
+        return self.other(ev, index, OTHERS)
+
+    cdef int beyond_limits(self, Scanner s, RawEvent *ev) except -1:
+        if self.n_events == INT32_MAX:
+            raise ValueError(f'arrays hold at most {INT32_MAX} events {s.where()}')
+        delta = s.big_delta if ev.big else ev.delta
+        raise ValueError(f'delta time {delta} takes the track beyond 2**63 ticks, which arrays cannot hold '
+                         f'{s.where()}')
+
+    cdef inline double now(self) noexcept:
+        """The time of `tick`, in seconds (as seconds_at() gives it; a track's ticks only grow)."""
+        cdef const Segment *seg
+        if self.tick != self.now_tick:
+            while self.cursor + 1 < self.tmap.n and self.tick >= self.tmap.segments[self.cursor + 1].tick:
+                self.cursor += 1
+            seg = &self.tmap.segments[self.cursor]
+            self.now_seconds = seg.seconds if self.tick == seg.tick else seg.seconds + (self.tick - seg.tick) * seg.scale
+            self.now_tick = self.tick
+        return self.now_seconds
+
+    cdef inline char *timed_row(self, int kind, Py_ssize_t itemsize) except NULL:
+        """A new zeroed row of table kind (itemsize: its, as a constant), its tick and time set (every row but
+        notes starts with them)."""
+        cdef char *row = new_row(&self.tables[kind], itemsize)
+        (<int64_t *>row)[0] = self.tick
+        (<double *>(row + 8))[0] = self.now()
+        return row
+
+    cdef int tempo_change(self, uint32_t tempo) except -1:
+        """Add a tempo read at `tick` to the map, unless it changes the time of rows already made: an earlier
+        track's beyond its tick (tracks with tempos after the first track to end past them; rare)."""
+        if self.smpte or self.retime:
+            return 0
+        if self.tick < self.last_tick or self.tick < self.tmap.segments[self.tmap.n - 1].tick:
+            self.retime = True
+            return 0
+        append_tempo(&self.tmap, self.tick, tempo, self.ticks_per_beat)
+        self.now_tick = -1
+        return 0
+
+    cdef inline int channel_event(self, RawEvent *ev, int32_t index) except -1:
+        cdef int kind = ev.status & 0xF0, channel = ev.status & 0x0F
+        cdef ControlRow *c
+        cdef PitchBendRow *b
+        cdef ChannelValueRow *v
+        cdef PolytouchRow *p
+        if kind == 0x90 and ev.data[1]:
+            return self.note_on(ev, index)
+        if kind == 0x80 or kind == 0x90:
+            return self.note_off(ev, index)
+        if kind == 0xB0:
+            c = <ControlRow *>self.timed_row(CONTROLS, sizeof(ControlRow))
+            c.event, c.track, c.channel = index, self.track, channel
+            c.control, c.value = ev.data[0], ev.data[1]
+        elif kind == 0xE0:
+            b = <PitchBendRow *>self.timed_row(PITCH_BENDS, sizeof(PitchBendRow))
+            b.event, b.track, b.channel = index, self.track, channel
+            b.pitch = (ev.data[0] | ev.data[1] << 7) - 8192
+        elif kind == 0xC0 or kind == 0xD0:
+            v = <ChannelValueRow *>self.timed_row(PROGRAMS if kind == 0xC0 else AFTERTOUCH, sizeof(ChannelValueRow))
+            v.event, v.track, v.channel, v.value = index, self.track, channel, ev.data[0]
+            if kind == 0xC0:
+                self.program[channel] = ev.data[0]
+        else:
+            p = <PolytouchRow *>self.timed_row(POLYTOUCH, sizeof(PolytouchRow))
+            p.event, p.track, p.channel = index, self.track, channel
+            p.note, p.value = ev.data[0], ev.data[1]
+        return 0
+
+    cdef inline int note_on(self, RawEvent *ev, int32_t index) except -1:
+        cdef Py_ssize_t row = self.tables[NOTES].n, key = (ev.status & 0x0F) * 128 + ev.data[0]
+        cdef NoteRow *note = <NoteRow *>next_row(&self.tables[NOTES])
+        cdef Py_ssize_t capacity
+        cdef int32_t *grown
+        # open (end -1) until a note-off closes it
+        note[0] = NoteRow(start=self.tick, end=-1, start_time=self.now(), end_time=0.0, on_event=index, off_event=-1,
+                          track=self.track, channel=ev.status & 0x0F, program=self.program[ev.status & 0x0F],
+                          pitch=ev.data[0], velocity=ev.data[1], off_velocity=0, off_note_on=0)
+        self.open_notes += 1
+        if row >= self.links_capacity:
+            capacity = max(2 * self.links_capacity, 64)
+            grown = <int32_t *>PyMem_RawRealloc(self.links, capacity * sizeof(int32_t))
+            if grown == NULL:
+                raise MemoryError()
+            self.links = grown
+            self.links_capacity = capacity
+        self.links[row] = NO_NOTE
+        if self.tail[key] == NO_NOTE:
+            self.head[key] = <int32_t>row
+        else:
+            self.links[self.tail[key]] = <int32_t>row
+        self.tail[key] = <int32_t>row
+        return 0
+
+    cdef inline int note_off(self, RawEvent *ev, int32_t index) except -1:
+        cdef Py_ssize_t key = (ev.status & 0x0F) * 128 + ev.data[0], row, kept_tail = NO_NOTE
+        cdef NoteRow *notes = <NoteRow *>self.tables[NOTES].rows
+        cdef bint closed = False
+        row = self.head[key]
+        if not self.pair_all:           # 'fifo': close the oldest
+            if row == NO_NOTE:
+                self.unmatched_note_offs += 1
+                return self.other(ev, index, OTHERS)
+            self.close(&notes[row], ev, index)
+            self.head[key] = <int32_t>self.next_open(row)
+            if self.head[key] == NO_NOTE:
+                self.tail[key] = NO_NOTE
+            return 0
+        # 'all': close the notes that started before this tick, keep the others open (unless none closed)
+        self.head[key] = NO_NOTE
+        while row != NO_NOTE:
+            if notes[row].start != self.tick:
+                self.close(&notes[row], ev, index)
+                closed = True
+            elif kept_tail == NO_NOTE:
+                self.head[key] = <int32_t>row
+                kept_tail = row
+            else:
+                self.links[kept_tail] = <int32_t>row
+                kept_tail = row
+            row = self.next_open(row)
+        if kept_tail != NO_NOTE:
+            self.links[kept_tail] = NO_NOTE
+        self.tail[key] = <int32_t>kept_tail
+        if not closed:
+            # pretty_midi's rule: nothing closed, and the notes of this very tick (if any) are dropped
+            self.head[key] = self.tail[key] = NO_NOTE
+            self.unmatched_note_offs += 1
+            self.other(ev, index, OTHERS)
+        return 0
+
+    cdef inline Py_ssize_t next_open(self, Py_ssize_t row) noexcept:
+        return self.links[row]
+
+    cdef inline void close(self, NoteRow *note, RawEvent *ev, int32_t index) noexcept:
+        self.open_notes -= 1
+        note.end = self.tick
+        note.end_time = self.now()
+        note.off_event = index
+        note.off_velocity = ev.data[1] if ev.status < 0x90 else 0
+        note.off_note_on = ev.status >= 0x90
+
+    cdef int end_track(self, Scanner s) except -1:
+        """Move the notes left open to others, as their note_on events."""
+        if self.tick > self.last_tick:
+            self.last_tick = self.tick
+        cdef Table *notes = &self.tables[NOTES]
+        cdef NoteRow *rows = <NoteRow *>notes.rows
+        cdef Py_ssize_t row, kept = self.first_note
+        cdef EventRow *other
+        cdef bint moved = False
+        if self.open_notes == 0:        # as in most tracks
+            return 0
+        self.open_notes = 0
+        for row in range(self.first_note, notes.n):
+            if rows[row].end < 0:
+                self.head[rows[row].channel * 128 + rows[row].pitch] = NO_NOTE
+                self.tail[rows[row].channel * 128 + rows[row].pitch] = NO_NOTE
+                other = <EventRow *>new_row(&self.tables[OTHERS], sizeof(EventRow))
+                rows = <NoteRow *>notes.rows
+                other.tick, other.time = rows[row].start, rows[row].start_time
+                other.event, other.track = rows[row].on_event, self.track
+                other.status, other.data1, other.data2 = 0x90 | rows[row].channel, rows[row].pitch, rows[row].velocity
+                self.unclosed_notes += 1
+                moved = True
+            else:
+                if kept != row:
+                    rows[kept] = rows[row]
+                kept += 1
+        notes.n = kept
+        if moved:       # others in event order again
+            qsort(self.tables[OTHERS].rows + self.first_other * sizeof(EventRow),
+                  self.tables[OTHERS].n - self.first_other, sizeof(EventRow), _by_event)
+        return 0
+
+    cdef int meta_event(self, Scanner s, RawEvent *ev, int32_t index) except -1:
+        cdef const uint8_t *p = s.buf + ev.payload
+        cdef int layout
+        cdef TempoRow *t
+        cdef TimeSignatureRow *sig
+        cdef KeySignatureRow *key
+        try:
+            layout = check_meta_event(ev.meta_type, p, ev.length, self.charset, self.encoding)
+        except Exception as error:
+            s.bad_meta(ev, error)
+            layout = -1
+        if layout == TEMPO:
+            t = <TempoRow *>self.timed_row(TEMPOS, sizeof(TempoRow))
+            t.event, t.track = index, self.track
+            t.tempo = p[0] << 16 | p[1] << 8 | p[2]
+            self.tempo_change(t.tempo)
+        elif layout == TIME_SIGNATURE:      # four bytes, the denominator a power of 2 up to 2**28 (see _meta)
+            sig = <TimeSignatureRow *>self.timed_row(TIME_SIGNATURES, sizeof(TimeSignatureRow))
+            sig.event, sig.track = index, self.track
+            sig.numerator, sig.denominator = p[0], (<uint32_t>1) << p[1]
+            sig.clocks_per_click, sig.notated_32nd_notes_per_beat = p[2], p[3]
+        elif layout == KEY_SIGNATURE:
+            key = <KeySignatureRow *>self.timed_row(KEY_SIGNATURES, sizeof(KeySignatureRow))
+            key.event, key.track = index, self.track
+            key.sharps, key.mode = <int8_t>p[0], p[1]
+        elif layout == TEXT:
+            self.blob(ev, index, TEXTS, ev.meta_type)
+        else:
+            self.other(ev, index, OTHERS)
+        return 0
+
+    cdef int blob(self, RawEvent *ev, int32_t index, int kind, int type_byte) except -1:
+        cdef BlobRow *row = <BlobRow *>self.timed_row(kind, sizeof(BlobRow))
+        row.event, row.track, row.kind = index, self.track, type_byte
+        row.offset, row.length = ev.payload, ev.length
+        return 0
+
+    cdef int other(self, RawEvent *ev, int32_t index, int kind) except -1:
+        cdef EventRow *row = <EventRow *>self.timed_row(kind, sizeof(EventRow))
+        row.event, row.track, row.status = index, self.track, ev.status
+        if ev.status == 0xFF or ev.status == 0xF0 or ev.status == 0xF7:
+            row.meta_type = ev.meta_type if ev.status == 0xFF else 0
+            row.offset, row.length = ev.payload, ev.length
+        else:
+            row.data1 = ev.data[0] if ev.size > 1 else 0
+            row.data2 = ev.data[1] if ev.size > 2 else 0
+        return 0
+
+
+cdef int _by_event(const void *a, const void *b) noexcept nogil:
+    return (<const EventRow *>a).event - (<const EventRow *>b).event
+
+
 # Reading ------------------------------------------------------------------------------------------------------
 
 def read_tables(data, *, bint strict=True, bint clip=False, str charset='latin1', bint pair_all=False,
                 bint events_only=False):
     """Scan a Standard MIDI File (bytes) into tables.
 
-    :return: dict with 'format', 'division', 'ntracks', 'problems', 'unclosed_notes', 'unmatched_note_offs', 'last_tick'
-        and each table's Rows under its name (only 'events' with events_only). Times are MidiFile's: from the
-        tempo map in ticks per beat, or per SMPTE frame.
+    :return: dict with 'format', 'division', 'ntracks', 'problems', 'unclosed_notes', 'unmatched_note_offs',
+        'last_tick', 'n_events' and the Rows of each table that has any under its name (only 'events' with
+        events_only). Times are MidiFile's: from the tempo map in ticks per beat, or per SMPTE frame (events
+        only: not timed, as no tempo is read).
     """
     cdef Scanner scanner = new_scanner(data, strict, clip)
     cdef ArraySink sink = ArraySink()
-    cdef TempoMap tmap
-    cdef Table *table
     cdef int kind
-    cdef double ticks_per_beat = 0.0, seconds_per_tick = 0.0
     sink.charset = charset
     sink.encoding = charset.encode()
     sink.pair_all = pair_all
@@ -740,31 +830,32 @@ def read_tables(data, *, bint strict=True, bint clip=False, str charset='latin1'
     # that the big tables rarely grow.
     grow(&sink.tables[EVENTS if events_only else NOTES], len(data) // (3 if events_only else 7) + 64)
     fmt, division = scan_smf(scanner, sink)
-    beat, smpte = timing_from_division(division)
-    if smpte is None:
-        ticks_per_beat = beat
-    else:
-        seconds_per_tick = 1.0 / (smpte[0] * smpte[1])      # MidiFile's
+    if sink.retime:
+        retime(sink)
+    result = {'format': fmt, 'division': division, 'problems': scanner.problems, 'last_tick': sink.last_tick,
+              'ntracks': sink.ntracks, 'unclosed_notes': sink.unclosed_notes,
+              'unmatched_note_offs': sink.unmatched_note_offs, 'n_events': sink.n_events}
+    for kind in range(NUM_KINDS):
+        if sink.tables[kind].n and (kind != EVENTS or events_only):      # an empty table is left out
+            result[TABLES[kind]] = take_rows(&sink.tables[kind])
+    return result
+
+
+cdef int retime(ArraySink sink) except -1:
+    """Time every row of sink's tables by the tempo map of all its tempos."""
+    cdef TempoMap tmap
+    cdef Table *table
+    cdef int kind
     table = &sink.tables[TEMPOS]
-    build_tempo_map(&tmap, table.rows, table.n, sizeof(TempoRow), ticks_per_beat, seconds_per_tick)
-    try:
-        result = {'format': fmt, 'division': division, 'problems': scanner.problems, 'last_tick': sink.last_tick,
-                  'ntracks': sink.ntracks,
-                  'unclosed_notes': sink.unclosed_notes, 'unmatched_note_offs': sink.unmatched_note_offs,
-                  'n_events': sink.n_events}
-        for kind in range(NUM_KINDS):
-            table = &sink.tables[kind]
-            if table.n == 0 or kind == EVENTS:     # midox.arrays times events by the tempos table
-                pass
-            elif kind == NOTES:
-                fill_note_seconds(&tmap, <NoteRow *>table.rows, table.n)
-            else:
-                fill_seconds(&tmap, table.rows, table.rows + 8, table.n, table.itemsize)
-            if kind != EVENTS or events_only:
-                result[TABLES[kind]] = take_rows(table)
-        return result
-    finally:
-        PyMem_RawFree(tmap.segments)
+    build_tempo_map(&tmap, table.rows, table.n, sizeof(TempoRow), sink.ticks_per_beat, 0.0)
+    for kind in range(NUM_KINDS):
+        table = &sink.tables[kind]
+        if kind == NOTES:
+            fill_note_seconds(&tmap, <NoteRow *>table.rows, table.n)
+        elif kind != EVENTS:
+            fill_seconds(&tmap, table.rows, table.rows + 8, table.n, table.itemsize)
+    PyMem_RawFree(tmap.segments)
+    return 0
 
 
 # Writing ------------------------------------------------------------------------------------------------------

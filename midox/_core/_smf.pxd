@@ -129,8 +129,9 @@ cdef inline int next_event(Scanner s, RawEvent *ev) except -1:
     return 0
 
 
-# What the scanner feeds: each track's events in file order.
+# What the scanner feeds: the header's format and division, then each track's events in file order.
 cdef class EventSink:
+    cdef int header(self, int fmt, int division) except -1
     cdef int read_track(self, Scanner scanner) except -1
     cdef int begin_track(self, Scanner scanner) except -1
     cdef int event(self, Scanner scanner, RawEvent *event) except -1

@@ -333,7 +333,11 @@ cdef class Scanner:
 
 
 cdef class EventSink:
-    """Receives the events of each track from scan_smf(); the builders subclass it."""
+    """Receives the header and then the events of each track from scan_smf(); the builders subclass it."""
+
+    cdef int header(self, int fmt, int division) except -1:
+        """The header's format and division (tolerant: as assumed), before any track."""
+        return 0
 
     cdef int read_track(self, Scanner scanner) except -1:
         """Take the events of the track the scanner is at."""
@@ -396,6 +400,7 @@ cdef tuple _scan_strict(Scanner s, EventSink sink):
     fmt = be16_signed(s.buf + 8)
     ntracks = be16_signed(s.buf + 10) & 0xFFFF     # unsigned, as the SMF says (mido reads it signed: README)
     division = be16_signed(s.buf + 12)
+    sink.header(fmt, division)
     pos = header_end
     for i in range(ntracks):
         s.track_index = i
@@ -419,6 +424,7 @@ cdef tuple _scan_tolerant(Scanner s, EventSink sink):
         found = s.data.find(b'MThd', pos, s.size)
         if found < 0:
             problem(FileProblem(None, pos, 'no MThd header: not a MIDI file; no tracks read'))
+            sink.header(fmt, division)
             return fmt, division
         if found > pos:
             problem(FileProblem(None, pos, f'{found - pos} bytes before the MThd header skipped'))
@@ -433,6 +439,7 @@ cdef tuple _scan_tolerant(Scanner s, EventSink sink):
     if division == 0:
         problem(FileProblem(None, pos + 12, 'division of 0 ticks per beat; 480 assumed'))
         division = 480
+    sink.header(fmt, division)
     pos += 8 + header_size
     while s.size - pos >= 8:
         chunk_size = be32(s.buf + pos + 4)

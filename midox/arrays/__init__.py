@@ -49,12 +49,14 @@ class _Table:
     def __set_name__(self, owner, name):
         self.name = name
         self.dtype = DTYPES[name]
+        self.empty = np.zeros(0, self.dtype)
 
     def __get__(self, arrays, owner=None):
         if arrays is None:
             return self
         rows = arrays._rows.pop(self.name, None)
-        table = np.zeros(0, self.dtype) if rows is None else np.frombuffer(rows, self.dtype)
+        # an empty table is a view of one made once (np.zeros of a structured dtype is slow)
+        table = self.empty[:] if rows is None else np.frombuffer(rows, self.dtype)
         arrays.__dict__[self.name] = table
         return table
 
@@ -144,7 +146,8 @@ class MidiArrays:
             if self._read_options is None:
                 return np.zeros(0, DTYPES['events'])
             found = _arrays.read_tables(self.data, events_only=True, **self._read_options)
-            self._events = np.frombuffer(found['events'], DTYPES['events'])
+            rows = found.get('events')
+            self._events = np.zeros(0, DTYPES['events']) if rows is None else np.frombuffer(rows, DTYPES['events'])
             self._events['time'] = self.seconds(self._events['tick'])     # by the tempo map of tempos
         return self._events
 

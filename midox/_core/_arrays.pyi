@@ -11,6 +11,15 @@ class Rows:
     def __len__(self) -> int: ...
 
 @final
+class TableAttribute:
+    @property
+    def name(self) -> str: ...
+    @property
+    def dtype(self) -> Any: ...
+    def __init__(self, name: str, frombuffer: Any, dtype: Any, empty: Any) -> None: ...
+    def __get__(self, instance: Any, owner: Any = None) -> Any: ...
+
+@final
 class ArraySink(EventSink):
     @property
     def unclosed_notes(self) -> int: ...
@@ -26,7 +35,6 @@ def seconds(
 ) -> Any: ...
 def read_tables(
     data: bytes | bytearray | memoryview,
-    *,
     strict: bool = True,
     clip: bool = False,
     charset: str = "latin1",

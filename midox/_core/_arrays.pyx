@@ -311,6 +311,31 @@ cdef class Rows:
         return self.size
 
 
+@cython.final
+cdef class TableAttribute:
+    """A table attribute of midox.arrays.MidiArrays: on first access, the instance's Rows of that table (popped
+    from its `_rows` dict) as an array, frombuffer(rows, dtype), or a view of `empty` if there are none. The
+    array is then kept in the instance's __dict__, which takes precedence (assign to replace it)."""
+    cdef readonly str name
+    cdef readonly object dtype
+    cdef object frombuffer
+    cdef object empty
+
+    def __init__(self, str name, frombuffer, dtype, empty):
+        self.name = name
+        self.frombuffer = frombuffer
+        self.dtype = dtype
+        self.empty = empty
+
+    def __get__(self, instance, owner):
+        if instance is None:
+            return self
+        rows = instance._rows.pop(self.name, None)
+        table = self.empty[:] if rows is None else self.frombuffer(rows, self.dtype)
+        instance.__dict__[self.name] = table
+        return table
+
+
 cdef Rows take_rows(Table *t):
     """The rows of t as a Rows object, which now owns them (t is left empty)."""
     cdef Rows rows = Rows.__new__(Rows)
@@ -474,8 +499,8 @@ def seconds(const uint8_t[::1] tempos, double ticks_per_beat, double seconds_per
 
 
 # Pairing notes: per key (channel * 128 + pitch) of the current track, a queue of open notes (rows of notes),
-# linked through `links` (one int per note row: the next open note of its key, or -1). Queues left open at
-# the end of a track are emptied then, so that no track resets all of them.
+# linked through their off_event while they are open (the row of the next open note of their key, or -1).
+# Queues left open at the end of a track are emptied then, so that no track resets all of them.
 cdef enum:
     NUM_KEYS = 16 * 128
     NO_NOTE = -1
@@ -496,8 +521,6 @@ cdef class ArraySink(EventSink):
     cdef Py_ssize_t open_notes      # rows of the current track's notes not closed (yet)
     cdef Py_ssize_t first_note      # rows of notes and others where the current track's begin
     cdef Py_ssize_t first_other
-    cdef int32_t *links
-    cdef Py_ssize_t links_capacity
     cdef int32_t head[NUM_KEYS]
     cdef int32_t tail[NUM_KEYS]
     cdef Py_ssize_t ntracks
@@ -525,7 +548,6 @@ cdef class ArraySink(EventSink):
         cdef int kind
         for kind in range(NUM_KINDS):
             PyMem_RawFree(self.tables[kind].rows)
-        PyMem_RawFree(self.links)
         PyMem_RawFree(self.tmap.segments)
 
     cdef int header(self, int fmt, int division) except -1:
@@ -651,31 +673,23 @@ cdef class ArraySink(EventSink):
 
     cdef inline int note_on(self, RawEvent *ev, int32_t index) except -1:
         cdef Py_ssize_t row = self.tables[NOTES].n, key = (ev.status & 0x0F) * 128 + ev.data[0]
-        cdef NoteRow *note = <NoteRow *>next_row(&self.tables[NOTES])
-        cdef Py_ssize_t capacity
-        cdef int32_t *grown
-        # open (end -1) until a note-off closes it
-        note[0] = NoteRow(start=self.tick, end=-1, start_time=self.now(), end_time=0.0, on_event=index, off_event=-1,
-                          track=self.track, channel=ev.status & 0x0F, program=self.program[ev.status & 0x0F],
-                          pitch=ev.data[0], velocity=ev.data[1], off_velocity=0, off_note_on=0)
+        cdef NoteRow *notes
+        # open (end -1) until a note-off closes it; last in its key's queue
+        (<NoteRow *>next_row(&self.tables[NOTES]))[0] = NoteRow(
+            start=self.tick, end=-1, start_time=self.now(), end_time=0.0, on_event=index, off_event=NO_NOTE,
+            track=self.track, channel=ev.status & 0x0F, program=self.program[ev.status & 0x0F], pitch=ev.data[0],
+            velocity=ev.data[1], off_velocity=0, off_note_on=0)
         self.open_notes += 1
-        if row >= self.links_capacity:
-            capacity = max(2 * self.links_capacity, 64)
-            grown = <int32_t *>PyMem_RawRealloc(self.links, capacity * sizeof(int32_t))
-            if grown == NULL:
-                raise MemoryError()
-            self.links = grown
-            self.links_capacity = capacity
-        self.links[row] = NO_NOTE
         if self.tail[key] == NO_NOTE:
             self.head[key] = <int32_t>row
         else:
-            self.links[self.tail[key]] = <int32_t>row
+            notes = <NoteRow *>self.tables[NOTES].rows
+            notes[self.tail[key]].off_event = <int32_t>row
         self.tail[key] = <int32_t>row
         return 0
 
     cdef inline int note_off(self, RawEvent *ev, int32_t index) except -1:
-        cdef Py_ssize_t key = (ev.status & 0x0F) * 128 + ev.data[0], row, kept_tail = NO_NOTE
+        cdef Py_ssize_t key = (ev.status & 0x0F) * 128 + ev.data[0], row, following, kept_tail = NO_NOTE
         cdef NoteRow *notes = <NoteRow *>self.tables[NOTES].rows
         cdef bint closed = False
         row = self.head[key]
@@ -683,14 +697,15 @@ cdef class ArraySink(EventSink):
             if row == NO_NOTE:
                 self.unmatched_note_offs += 1
                 return self.other(ev, index, OTHERS)
+            self.head[key] = notes[row].off_event       # the next open note, before close() sets it
             self.close(&notes[row], ev, index)
-            self.head[key] = <int32_t>self.next_open(row)
             if self.head[key] == NO_NOTE:
                 self.tail[key] = NO_NOTE
             return 0
         # 'all': close the notes that started before this tick, keep the others open (unless none closed)
         self.head[key] = NO_NOTE
         while row != NO_NOTE:
+            following = notes[row].off_event
             if notes[row].start != self.tick:
                 self.close(&notes[row], ev, index)
                 closed = True
@@ -698,11 +713,11 @@ cdef class ArraySink(EventSink):
                 self.head[key] = <int32_t>row
                 kept_tail = row
             else:
-                self.links[kept_tail] = <int32_t>row
+                notes[kept_tail].off_event = <int32_t>row
                 kept_tail = row
-            row = self.next_open(row)
+            row = following
         if kept_tail != NO_NOTE:
-            self.links[kept_tail] = NO_NOTE
+            notes[kept_tail].off_event = NO_NOTE
         self.tail[key] = <int32_t>kept_tail
         if not closed:
             # pretty_midi's rule: nothing closed, and the notes of this very tick (if any) are dropped
@@ -710,9 +725,6 @@ cdef class ArraySink(EventSink):
             self.unmatched_note_offs += 1
             self.other(ev, index, OTHERS)
         return 0
-
-    cdef inline Py_ssize_t next_open(self, Py_ssize_t row) noexcept:
-        return self.links[row]
 
     cdef inline void close(self, NoteRow *note, RawEvent *ev, int32_t index) noexcept:
         self.open_notes -= 1
@@ -810,7 +822,7 @@ cdef int _by_event(const void *a, const void *b) noexcept nogil:
 
 # Reading ------------------------------------------------------------------------------------------------------
 
-def read_tables(data, *, bint strict=True, bint clip=False, str charset='latin1', bint pair_all=False,
+def read_tables(data, bint strict=True, bint clip=False, str charset='latin1', bint pair_all=False,
                 bint events_only=False):
     """Scan a Standard MIDI File (bytes) into tables.
 

@@ -79,15 +79,18 @@ cdef inline int next_event(Scanner s, RawEvent *ev) except -1:
     Strict: the track ends when exactly chunk_size bytes are read, reading on past the chunk if an event
     straddles its end (as mido does). Tolerant: it ends at the chunk's end (limit), a truncated last event
     dropped. Skipped bytes give their delta time to the next event, so that no event's time changes.
+    The position is a local variable, written back to s.pos before any of s's methods runs and on return:
+    through memory, each event's reads would wait on the previous event's writes.
     """
     cdef int status, found
-    cdef Py_ssize_t start, pos
+    cdef Py_ssize_t start, pos = s.pos, limit = s.limit
     cdef uint64_t delta
     cdef const uint8_t *buf = s.buf
-    while (s.pos - s.track_start != s.chunk_size) if s.strict else (s.pos < s.limit):
-        s.event_start = start = s.pos
-        found = vlq64(buf, s.limit, &s.pos, &delta)
-        if found == VLQ_CUT or s.pos >= s.limit:
+    while (pos - s.track_start != s.chunk_size) if s.strict else (pos < limit):
+        s.event_start = start = pos
+        found = vlq64(buf, limit, &pos, &delta)
+        if found == VLQ_CUT or pos >= limit:
+            s.pos = pos
             return s.cut()
         ev.big = found == VLQ_BIG or delta + s.carry < delta
         if ev.big:
@@ -97,7 +100,6 @@ cdef inline int next_event(Scanner s, RawEvent *ev) except -1:
             s.carry = 0
         ev.offset = start
         ev.delta = delta
-        pos = s.pos
         status = buf[pos]
         if status < 0xF0:           # a channel message, most events: read here
             if status >= 0x80:
@@ -106,14 +108,15 @@ cdef inline int next_event(Scanner s, RawEvent *ev) except -1:
             elif s.running == 0:
                 s.pos = pos + 1
                 s.stray_data_byte()
+                pos = s.pos
                 s.carry = delta         # tolerant: skip it
                 continue
             else:
                 status = s.running
             ev.status = status
             ev.size = 2 if (status & 0xE0) == 0xC0 else 3       # program_change and aftertouch: 2
-            if s.limit - pos < ev.size - 1:
-                s.pos = s.limit
+            if limit - pos < ev.size - 1:
+                s.pos = limit
                 return s.cut()
             ev.data[0] = buf[pos]
             ev.data[1] = buf[pos + 1] if ev.size == 3 else 0
@@ -125,7 +128,9 @@ cdef inline int next_event(Scanner s, RawEvent *ev) except -1:
         found = s.other_event(ev, status)
         if found >= 0:
             return found
+        pos = s.pos
         s.carry = delta      # an undefined status byte, skipped
+    s.pos = pos
     return 0
 
 

@@ -42,23 +42,11 @@ def read_arrays(source, *, errors='strict', pairing='fifo', charset='latin1', cl
     return MidiArrays.from_file(source, errors=errors, pairing=pairing, charset=charset, clip=clip)
 
 
-class _Table:
-    """A table of MidiArrays: its NumPy array is made from the rows read in C on first access, then is an
-    ordinary attribute (assign a new array to replace it)."""
-
-    def __set_name__(self, owner, name):
-        self.name = name
-        self.dtype = DTYPES[name]
-        self.empty = np.zeros(0, self.dtype)
-
-    def __get__(self, arrays, owner=None):
-        if arrays is None:
-            return self
-        rows = arrays._rows.pop(self.name, None)
-        # an empty table is a view of one made once (np.zeros of a structured dtype is slow)
-        table = self.empty[:] if rows is None else np.frombuffer(rows, self.dtype)
-        arrays.__dict__[self.name] = table
-        return table
+def _table(name):
+    """The attribute of a table: its NumPy array made from the rows read in C on first access, then an
+    ordinary attribute (assign a new array to replace it). An empty table is a view of one made once
+    (np.zeros of a structured dtype is slow)."""
+    return _arrays.TableAttribute(name, np.frombuffer, DTYPES[name], np.zeros(0, DTYPES[name]))
 
 
 class MidiArrays:
@@ -77,18 +65,18 @@ class MidiArrays:
     ``others``.
     """
 
-    notes = _Table()
-    controls = _Table()
-    pitch_bends = _Table()
-    programs = _Table()
-    aftertouch = _Table()
-    polytouch = _Table()
-    tempos = _Table()
-    time_signatures = _Table()
-    key_signatures = _Table()
-    texts = _Table()
-    sysex = _Table()
-    others = _Table()
+    notes = _table('notes')
+    controls = _table('controls')
+    pitch_bends = _table('pitch_bends')
+    programs = _table('programs')
+    aftertouch = _table('aftertouch')
+    polytouch = _table('polytouch')
+    tempos = _table('tempos')
+    time_signatures = _table('time_signatures')
+    key_signatures = _table('key_signatures')
+    texts = _table('texts')
+    sysex = _table('sysex')
+    others = _table('others')
 
     def __init__(self, *, type=1, ticks_per_beat=480, smpte=None, charset='latin1', pairing='fifo'):
         if pairing not in PAIRINGS:
@@ -106,24 +94,25 @@ class MidiArrays:
         self._last_tick = 0
         self._events = None
         self._read_options = None
-        self._rows = {}         # each table's rows as read, until its array is made (see _Table)
+        self._rows = {}         # each table's rows as read, until its array is made (see _table)
 
     @classmethod
     def from_bytes(cls, data, *, errors='strict', pairing='fifo', charset='latin1', clip=False):
         """Read the file held in data (bytes); see read_arrays()."""
         if errors not in ERRORS:
             raise ValueError(f"errors must be one of {', '.join(ERRORS)}, not {errors!r}")
-        self = cls(pairing=pairing, charset=charset)
-        self.data = bytes(data)
-        self._read_options = dict(strict=errors == 'strict', clip=clip, charset=charset)
-        found = self._rows = _arrays.read_tables(self.data, pair_all=pairing == 'all', **self._read_options)
-        self.type = found['format']
-        self.ticks_per_beat, self.smpte = timing_from_division(found['division'])
-        self.problems = found['problems']
-        self.unclosed_notes = found['unclosed_notes']
-        self.unmatched_note_offs = found['unmatched_note_offs']
-        self._last_tick = found['last_tick']
-        self.ntracks = found['ntracks']
+        if pairing not in PAIRINGS:
+            raise ValueError(f"pairing must be 'fifo' or 'all', not {pairing!r}")
+        data = bytes(data)
+        strict = errors == 'strict'
+        found = _arrays.read_tables(data, strict, clip, charset, pairing == 'all')
+        ticks_per_beat, smpte = timing_from_division(found['division'])
+        self = cls.__new__(cls)         # the attributes of __init__, set at once (this runs for every file)
+        self.__dict__.update(
+            type=found['format'], ticks_per_beat=ticks_per_beat, smpte=smpte, charset=charset, pairing=pairing,
+            data=data, problems=found['problems'], unclosed_notes=found['unclosed_notes'],
+            unmatched_note_offs=found['unmatched_note_offs'], ntracks=found['ntracks'],
+            _last_tick=found['last_tick'], _events=None, _read_options=(strict, clip, charset), _rows=found)
         if self.problems and errors == 'warn':
             from midox.midifiles.midifiles import warn_about
             warn_about(self.problems, None)
@@ -145,7 +134,8 @@ class MidiArrays:
         if self._events is None:
             if self._read_options is None:
                 return np.zeros(0, DTYPES['events'])
-            found = _arrays.read_tables(self.data, events_only=True, **self._read_options)
+            strict, clip, charset = self._read_options
+            found = _arrays.read_tables(self.data, strict, clip, charset, events_only=True)
             rows = found.get('events')
             self._events = np.zeros(0, DTYPES['events']) if rows is None else np.frombuffer(rows, DTYPES['events'])
             self._events['time'] = self.seconds(self._events['tick'])     # by the tempo map of tempos

@@ -114,6 +114,25 @@ def test_added_rows_go_before_the_files_events_of_their_tick():
     assert sorted(read_arrays(arrays.to_bytes()).notes['pitch'].tolist()) == [60, 64, 67, 72]
 
 
+@pytest.mark.parametrize('scale', [1, 3, 10**6])
+def test_event_indices_far_apart_are_written_in_their_order(scale):
+    """Event indices only order the events of a tick: spread them (beyond what a counting sort of the
+    items would allocate for, with 10**6) and the file is the same; reverse them and the events of a tick are
+    written the other way round."""
+    arrays = read_arrays(song().to_arrays().to_bytes())
+    expected = arrays.to_bytes()
+    for name, fields in (('notes', ('on_event', 'off_event')), ('controls', ('event',)), ('tempos', ('event',)),
+                         ('others', ('event',))):
+        for field in fields:
+            getattr(arrays, name)[field] *= scale
+    assert arrays.to_bytes() == expected
+    arrays.notes['on_event'] = 10**9 - arrays.notes['on_event']
+    arrays.notes['off_event'] = 10**9 - arrays.notes['off_event']
+    track = midox.MidiFile(file=io.BytesIO(arrays.to_bytes())).tracks[0]
+    at_100 = [msg for msg, tick in zip(track, np.cumsum([msg.time for msg in track])) if tick == 100]
+    assert [(msg.type, msg.note) for msg in at_100] == [('note_on', 64), ('note_off', 60)]
+
+
 def test_quantised_ticks_are_written_in_tick_order():
     arrays = song().to_arrays()
     arrays.notes['start'] = [150, 20, 0]

@@ -20,7 +20,7 @@ nothing, and both are counted.
 cimport cython
 from cpython.buffer cimport PyBUF_FORMAT, PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytes cimport PyBytes_AS_STRING
-from cpython.mem cimport PyMem_RawFree, PyMem_RawRealloc    # traced by tracemalloc, unlike malloc
+from cpython.mem cimport PyMem_RawCalloc, PyMem_RawFree, PyMem_RawRealloc    # traced by tracemalloc, unlike malloc
 from libc.math cimport NAN
 from libc.stdint cimport INT32_MAX, INT64_MAX, int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, qsort
@@ -894,42 +894,28 @@ cdef inline bint item_before(const Item *a, const Item *b) noexcept nogil:
     return a.is_on < b.is_on
 
 
-cdef int order_by_event(const Item *items, Item *ordered, Py_ssize_t n, int32_t top) except -1:
-    """Copy items into ordered in the order of their event index (a counting sort; -1 first, then 0 to top):
-    the file's order, into which sort_items() then has little or nothing to merge."""
-    cdef Py_ssize_t i, total = 0, count, slot
-    cdef Py_ssize_t *starts = <Py_ssize_t *>PyMem_RawRealloc(NULL, (<Py_ssize_t>top + 2) * sizeof(Py_ssize_t))
-    if starts == NULL:
-        raise MemoryError()
-    memset(starts, 0, (<Py_ssize_t>top + 2) * sizeof(Py_ssize_t))
-    for i in range(n):
-        starts[items[i].event + 1 if items[i].event >= 0 else 0] += 1
-    for i in range(<Py_ssize_t>top + 2):
-        count = starts[i]
-        starts[i] = total
-        total += count
-    for i in range(n):
-        slot = items[i].event + 1 if items[i].event >= 0 else 0
-        ordered[starts[slot]] = items[i]
-        starts[slot] += 1
-    PyMem_RawFree(starts)
-    return 0
-
-
 cdef int sort_items(Item *items, Py_ssize_t n) except -1:
-    """Stable sort: a merge of the runs already in order (after order_by_event(), a file's rows are one)."""
-    cdef Item *spare = <Item *>PyMem_RawRealloc(NULL, max(n, 1) * sizeof(Item))
+    """Stable sort: a merge of the runs already in order (after order_by_event(), a file's rows are one, and
+    nothing is allocated)."""
+    cdef Item *spare
     cdef Item *source = items
-    cdef Item *target = spare
+    cdef Item *target
     cdef Item *swap
-    cdef Py_ssize_t *bounds = <Py_ssize_t *>PyMem_RawRealloc(NULL, (n + 2) * sizeof(Py_ssize_t))
-    cdef Py_ssize_t runs = 0, i, r, a, b, a_end, b_end, out
+    cdef Py_ssize_t *bounds
+    cdef Py_ssize_t runs = 1, i, r, a, b, a_end, b_end, out
+    for i in range(1, n):
+        if item_before(&items[i], &items[i - 1]):
+            runs += 1
+    if runs == 1:
+        return 0
+    spare = target = <Item *>PyMem_RawRealloc(NULL, n * sizeof(Item))
+    bounds = <Py_ssize_t *>PyMem_RawRealloc(NULL, (runs + 2) * sizeof(Py_ssize_t))
     if spare == NULL or bounds == NULL:
         PyMem_RawFree(spare)
         PyMem_RawFree(bounds)
         raise MemoryError()
-    bounds[runs] = 0
-    runs += 1
+    bounds[0] = 0
+    runs = 1
     for i in range(1, n):
         if item_before(&items[i], &items[i - 1]):
             bounds[runs] = i
@@ -1116,43 +1102,19 @@ def write_tables(int fmt, int division, Py_ssize_t ntracks, dict tables, bytes d
 
 
 cdef bytes _write(_Writer writer, int fmt, int division, Py_ssize_t ntracks, Py_ssize_t n_items):
-    cdef Item *items
-    cdef Item *built                # items as made from the tables, before ordering
-    cdef int32_t top = 0            # the largest event index
-    cdef Py_ssize_t i, row, start, track
-    cdef int kind, running
-    cdef const NoteRow *note
+    cdef Item *items = <Item *>PyMem_RawRealloc(NULL, max(n_items, 1) * sizeof(Item))
+    cdef Py_ssize_t i, start, track
+    cdef int running
     cdef const Item *item
     cdef const Item *last_off = NULL
     cdef int64_t last_tick
     cdef Output out
-    items = <Item *>PyMem_RawRealloc(NULL, max(n_items, 1) * sizeof(Item))
-    built = <Item *>PyMem_RawRealloc(NULL, max(n_items, 1) * sizeof(Item))
-    if items == NULL or built == NULL:
-        PyMem_RawFree(items)
-        PyMem_RawFree(built)
+    if items == NULL:
         raise MemoryError()
     out.data = NULL
     out.size = out.capacity = 0
     try:
-        n_items = 0
-        for kind in range(OTHERS + 1):
-            for row in range(writer.counts[kind]):
-                if kind == NOTES:
-                    note = <const NoteRow *>(writer.rows[kind] + row * sizeof(NoteRow))
-                    _item(&built[n_items], note.start, row, note.on_event, note.track, kind, 1)
-                    _item(&built[n_items + 1], note.end, row, note.off_event, note.track, kind, 0)
-                    top = max(top, note.on_event, note.off_event)
-                    n_items += 2
-                else:
-                    _item(&built[n_items], (<const int64_t *>(writer.rows[kind] + row * ROW_SIZE[kind]))[0], row,
-                          _row_event(writer.rows[kind] + row * ROW_SIZE[kind], kind),
-                          _row_track(writer.rows[kind] + row * ROW_SIZE[kind], kind), kind, 0)
-                    top = max(top, built[n_items].event)
-                    n_items += 1
-        order_by_event(built, items, n_items, top)
-        PyMem_RawFree(built)
-        built = NULL
+        place_items(writer, items)
         sort_items(items, n_items)
         for i in range(n_items):
             if items[i].track >= ntracks:
@@ -1183,8 +1145,77 @@ cdef bytes _write(_Writer writer, int fmt, int division, Py_ssize_t ntracks, Py_
         raise
     finally:
         PyMem_RawFree(items)
-        PyMem_RawFree(built)
     return take_output(&out)
+
+
+cdef inline void _item_of_row(_Writer writer, Item *item, int kind, Py_ssize_t row, bint is_on) noexcept:
+    cdef const char *at = writer.rows[kind] + row * ROW_SIZE[kind]
+    cdef const NoteRow *note = <const NoteRow *>at
+    if kind != NOTES:
+        _item(item, (<const int64_t *>at)[0], row, _row_event(at, kind), _row_track(at, kind), kind, 0)
+    elif is_on:
+        _item(item, note.start, row, note.on_event, note.track, kind, 1)
+    else:
+        _item(item, note.end, row, note.off_event, note.track, kind, 0)
+
+
+cdef inline int32_t _item_event(_Writer writer, int kind, Py_ssize_t row, bint is_on) noexcept:
+    cdef const char *at = writer.rows[kind] + row * ROW_SIZE[kind]
+    if kind == NOTES:
+        return (<const NoteRow *>at).on_event if is_on else (<const NoteRow *>at).off_event
+    return _row_event(at, kind)
+
+
+cdef int place_items(_Writer writer, Item *items) except -1:
+    """Make the items of every row (a note two: its note_on, then its note_off) in the order of their event
+    index: a counting sort straight from the tables (-1 first, then 0 on). Rows read from a file are then in
+    its order, into which sort_items() has nothing to merge. If an event index is far beyond the number of
+    items (edited), the items stay in the tables' order and sort_items() orders them: memory stays bounded."""
+    cdef Py_ssize_t n_slots = 1, n_items = 0, row, slot, total = 0, count
+    cdef Py_ssize_t *starts
+    cdef int kind, half
+    cdef const char *at
+    cdef const NoteRow *note
+    for kind in range(OTHERS + 1):          # slots: one per event index up to the largest, and one for -1
+        for row in range(writer.counts[kind]):
+            for half in range(2 if kind == NOTES else 1):
+                n_slots = max(n_slots, <Py_ssize_t>_item_event(writer, kind, row, half == 0) + 2)
+                n_items += 1
+    if n_slots > 2 * n_items + 64:
+        for kind in range(OTHERS + 1):
+            for row in range(writer.counts[kind]):
+                for half in range(2 if kind == NOTES else 1):
+                    _item_of_row(writer, &items[total], kind, row, half == 0)
+                    total += 1
+        return 0
+    starts = <Py_ssize_t *>PyMem_RawCalloc(n_slots, sizeof(Py_ssize_t))
+    if starts == NULL:
+        raise MemoryError()
+    for kind in range(OTHERS + 1):
+        for row in range(writer.counts[kind]):
+            for half in range(2 if kind == NOTES else 1):
+                starts[max(_item_event(writer, kind, row, half == 0) + 1, 0)] += 1
+    for slot in range(n_slots):
+        count = starts[slot]
+        starts[slot] = total
+        total += count
+    for row in range(writer.counts[NOTES]):
+        note = <const NoteRow *>(writer.rows[NOTES] + row * sizeof(NoteRow))
+        slot = max(note.on_event + 1, 0)
+        _item(&items[starts[slot]], note.start, row, note.on_event, note.track, NOTES, 1)
+        starts[slot] += 1
+        slot = max(note.off_event + 1, 0)
+        _item(&items[starts[slot]], note.end, row, note.off_event, note.track, NOTES, 0)
+        starts[slot] += 1
+    for kind in range(CONTROLS, OTHERS + 1):
+        for row in range(writer.counts[kind]):
+            at = writer.rows[kind] + row * ROW_SIZE[kind]
+            slot = max(_row_event(at, kind) + 1, 0)
+            _item(&items[starts[slot]], (<const int64_t *>at)[0], row, _row_event(at, kind), _row_track(at, kind),
+                  kind, 0)
+            starts[slot] += 1
+    PyMem_RawFree(starts)
+    return 0
 
 
 cdef inline void _item(Item *item, int64_t tick, Py_ssize_t row, int32_t event, uint16_t track, int kind,

@@ -531,7 +531,9 @@ cdef class ArraySink(EventSink):
     cdef double ticks_per_beat      # 0 with SMPTE timing, whose rate no tempo changes
     cdef bint smpte
     cdef bint retime
-    cdef Py_ssize_t cursor          # the segment of tmap holding `tick`
+    cdef Py_ssize_t cursor          # the segment of tmap holding `tick`...
+    cdef Segment segment            # ...a copy of it
+    cdef int64_t next_change        # ...and where the next begins (INT64_MAX: none)
     cdef int64_t now_tick           # the tick whose time now_seconds holds (-1: none)
     cdef double now_seconds
     cdef readonly Py_ssize_t unclosed_notes
@@ -576,6 +578,7 @@ cdef class ArraySink(EventSink):
                              f'{s.track_start - 8} is one more')
         self.tick = 0
         self.cursor = 0
+        self.locate()
         self.now_tick = -1
         memset(self.program, 0, sizeof(self.program))
         self.first_note = self.tables[NOTES].n
@@ -611,14 +614,20 @@ cdef class ArraySink(EventSink):
         raise ValueError(f'delta time {delta} takes the track beyond 2**63 ticks, which arrays cannot hold '
                          f'{s.where()}')
 
+    cdef void locate(self) noexcept:
+        """Move the cursor on to the segment holding `tick` (a track's ticks only grow)."""
+        while self.cursor + 1 < self.tmap.n and self.tick >= self.tmap.segments[self.cursor + 1].tick:
+            self.cursor += 1
+        self.segment = self.tmap.segments[self.cursor]
+        self.next_change = self.tmap.segments[self.cursor + 1].tick if self.cursor + 1 < self.tmap.n else INT64_MAX
+
     cdef inline double now(self) noexcept:
-        """The time of `tick`, in seconds (as seconds_at() gives it; a track's ticks only grow)."""
-        cdef const Segment *seg
+        """The time of `tick`, in seconds, as seconds_at() gives it."""
         if self.tick != self.now_tick:
-            while self.cursor + 1 < self.tmap.n and self.tick >= self.tmap.segments[self.cursor + 1].tick:
-                self.cursor += 1
-            seg = &self.tmap.segments[self.cursor]
-            self.now_seconds = seg.seconds if self.tick == seg.tick else seg.seconds + (self.tick - seg.tick) * seg.scale
+            if self.tick >= self.next_change:
+                self.locate()
+            self.now_seconds = (self.segment.seconds if self.tick == self.segment.tick else
+                                self.segment.seconds + (self.tick - self.segment.tick) * self.segment.scale)
             self.now_tick = self.tick
         return self.now_seconds
 
@@ -639,6 +648,7 @@ cdef class ArraySink(EventSink):
             self.retime = True
             return 0
         append_tempo(&self.tmap, self.tick, tempo, self.ticks_per_beat)
+        self.locate()
         self.now_tick = -1
         return 0
 

@@ -534,8 +534,6 @@ cdef class ArraySink(EventSink):
     cdef Py_ssize_t cursor          # the segment of tmap holding `tick`...
     cdef Segment segment            # ...a copy of it
     cdef int64_t next_change        # ...and where the next begins (INT64_MAX: none)
-    cdef int64_t now_tick           # the tick whose time now_seconds holds (-1: none)
-    cdef double now_seconds
     cdef readonly Py_ssize_t unclosed_notes
     cdef readonly Py_ssize_t unmatched_note_offs
 
@@ -579,7 +577,6 @@ cdef class ArraySink(EventSink):
         self.tick = 0
         self.cursor = 0
         self.locate()
-        self.now_tick = -1
         memset(self.program, 0, sizeof(self.program))
         self.first_note = self.tables[NOTES].n
         self.first_other = self.tables[OTHERS].n
@@ -622,14 +619,13 @@ cdef class ArraySink(EventSink):
         self.next_change = self.tmap.segments[self.cursor + 1].tick if self.cursor + 1 < self.tmap.n else INT64_MAX
 
     cdef inline double now(self) noexcept:
-        """The time of `tick`, in seconds, as seconds_at() gives it."""
-        if self.tick != self.now_tick:
-            if self.tick >= self.next_change:
-                self.locate()
-            self.now_seconds = (self.segment.seconds if self.tick == self.segment.tick else
-                                self.segment.seconds + (self.tick - self.segment.tick) * self.segment.scale)
-            self.now_tick = self.tick
-        return self.now_seconds
+        """The time of `tick`, in seconds, as seconds_at() gives it. Computed for every row: checking whether
+        the tick changed would be a branch the processor mispredicts (chords), and cost more."""
+        if self.tick >= self.next_change:
+            self.locate()
+        if self.tick == self.segment.tick:
+            return self.segment.seconds
+        return self.segment.seconds + (self.tick - self.segment.tick) * self.segment.scale
 
     cdef inline char *timed_row(self, int kind, Py_ssize_t itemsize) except NULL:
         """A new zeroed row of table kind (itemsize: its, as a constant), its tick and time set (every row but
@@ -649,7 +645,6 @@ cdef class ArraySink(EventSink):
             return 0
         append_tempo(&self.tmap, self.tick, tempo, self.ticks_per_beat)
         self.locate()
-        self.now_tick = -1
         return 0
 
     cdef inline int channel_event(self, RawEvent *ev, int32_t index) except -1:

@@ -79,8 +79,7 @@ cdef inline int next_event(Scanner s, RawEvent *ev) except -1:
     Strict: the track ends when exactly chunk_size bytes are read, reading on past the chunk if an event
     straddles its end (as mido does). Tolerant: it ends at the chunk's end (limit), a truncated last event
     dropped. Skipped bytes give their delta time to the next event, so that no event's time changes.
-    The position is a local variable, written back to s.pos before any of s's methods runs and on return:
-    through memory, each event's reads would wait on the previous event's writes.
+    The position is a local variable, written back to s.pos before any of s's methods runs and on return.
     """
     cdef int status, found
     cdef Py_ssize_t start, pos = s.pos, limit = s.limit

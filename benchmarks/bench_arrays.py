@@ -144,6 +144,22 @@ def row_bytes(arrays_list):
     return total
 
 
+# The columns that place rows in the file's order (and say how a note ended), not its content.
+ORDER_FIELDS = ('event', 'on_event', 'off_event', 'off_note_on')
+
+
+def content_bytes(arrays_list):
+    """The bytes the tables' content columns take, packed with no padding and without ORDER_FIELDS: what any
+    layout of these columns (ticks int64, seconds float64, as README says) needs at least."""
+    total = 0
+    for arrays in arrays_list:
+        for name in TABLES:
+            table = getattr(arrays, name)
+            fields = table.dtype.fields
+            total += len(table) * sum(fields[field][0].itemsize for field in fields if field not in ORDER_FIELDS)
+    return total
+
+
 def traced_read(items):
     """Read every file with all tables made, under tracemalloc, keeping the MidiArrays.
 
@@ -415,6 +431,7 @@ def main(argv=None):
     traced_kept, traced_peak, kept = traced_read(items)
     rows_bytes = row_bytes(kept)
     notes_bytes = sum(arrays.notes.nbytes for arrays in kept)
+    floor_bytes = content_bytes(kept)
     del kept
     symusic_traced_kept, _ = traced_symusic(datas)
     retained = traced_kept / note_count
@@ -443,6 +460,7 @@ def main(argv=None):
         memory_row("memory/note: retained", "all tables made; tracemalloc",
                    retained, None, MEMORY_TARGET),
         memory_row("memory/note: notes table", "itemsize", notes_bytes / note_count, None),
+        memory_row("memory/note: content floor", "columns packed, no event indices", floor_bytes / note_count, None),
     ]
     if rss["midox"] is not None and rss["symusic"] is not None:
         largest = rss["midox"]["largest"]
@@ -470,7 +488,9 @@ def main(argv=None):
     print(f"memory: bytes per note, input bytes excluded. retained: what the {note_count:,} notes' MidiArrays "
           f"keep, all {len(TABLES)} tables made, as tracemalloc sees it: the tables' rows "
           f"{rows_bytes / note_count:.2f} B/note (notes {notes_bytes / note_count:.2f}, other tables "
-          f"{(rows_bytes - notes_bytes) / note_count:.2f}), the Python objects the rest.")
+          f"{(rows_bytes - notes_bytes) / note_count:.2f}), the Python objects the rest. content floor: the "
+          f"tables' columns packed without padding and without the columns that keep the file's order "
+          f"({', '.join(ORDER_FIELDS)}): what any layout of the same columns needs, whatever it does.")
     print(f"symusic: tracemalloc sees {symusic_traced_kept / note_count:.3f} B/note ({symusic_traced_kept:,} "
           f"bytes: its Python wrappers); its C++ vectors are not traced, so n/a. RSS rows: a fresh process reads "
           f"the same files (after gc and malloc_trim): retained is the growth of its resident set with every "
@@ -493,7 +513,7 @@ def main(argv=None):
         report = dict(header, corpus_files=len(all_files), measured_files=names, skipped=dict(skipped),
                       lenient=lenient, corpus_megabytes=corpus_mb, notes=note_count,
                       traced_kept_bytes=traced_kept, traced_peak_bytes=traced_peak,
-                      notes_table_bytes=notes_bytes, c_rows_bytes=rows_bytes,
+                      notes_table_bytes=notes_bytes, c_rows_bytes=rows_bytes, content_floor_bytes=floor_bytes,
                       symusic_traced_kept_bytes=symusic_traced_kept, rss=rss, pretty_midi=pretty,
                       load_average_at_end=load_average(), elapsed_s=round(elapsed, 2), rows=rows)
         write_json(args.json, report)

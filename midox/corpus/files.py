@@ -1,0 +1,33 @@
+"""Finding the MIDI files of a corpus: files given by name, folders searched recursively."""
+import os
+import pathlib
+
+# Standard MIDI Files, karaoke files (an SMF with lyrics) and RIFF RMID files (an SMF in a RIFF wrapper).
+SUFFIXES = ('.mid', '.midi', '.kar', '.rmi')
+
+
+def find_files(paths, suffixes=SUFFIXES):
+    """The files named by paths, in a stable order: a file is taken whatever its name; a folder is searched
+    recursively for files whose suffix (any case) is one of suffixes, sorted by path. A file named twice, or
+    found twice, comes once, where it came first.
+
+    Raises FileNotFoundError for a path that does not exist.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    wanted = tuple(suffix.lower() for suffix in suffixes)
+    found, seen = [], set()
+    for path in map(pathlib.Path, paths):
+        if path.is_dir():
+            candidates = sorted(child for child in path.rglob('*')
+                                if child.suffix.lower() in wanted and child.is_file())
+        elif path.exists():
+            candidates = [path]
+        else:
+            raise FileNotFoundError(f'no such file or folder: {str(path)!r}')
+        for candidate in candidates:
+            key = os.path.normcase(os.path.abspath(candidate))
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    return found

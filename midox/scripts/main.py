@@ -1,0 +1,234 @@
+"""midox: work on MIDI files and whole corpora of them (README, "The midox command").
+
+    midox info FILE...                      what a file holds: type, tracks, timing, length, messages, problems
+    midox check PATH... [--format F]        which files strict reading refuses, and what tolerant reading finds
+    midox notes PATH... -o notes.parquet    every note of every file (and controls, tempos, files) as Parquet
+
+PATH is a file or a folder (searched recursively for .mid, .midi, .kar and .rmi files). The corpus commands
+run on all cores (--jobs), report a file that crashes or hangs a worker (--timeout) instead of stopping, give
+their results in a stable order, and show a progress bar when stderr is a terminal.
+"""
+import argparse
+import collections
+import csv
+import json
+import sys
+
+from midox import corpus
+
+from ._common import EXIT_ERROR, EXIT_OK, ProgramError, describe, run, say
+
+PROG = 'midox'
+DEFAULT_TIMEOUT = 60.0          # seconds a worker may spend on one file
+SHOWN_PROBLEMS = {'check': 3, 'info': 20}       # problems listed per file; the rest are counted
+
+
+def make_parser():
+    parser = argparse.ArgumentParser(prog=PROG, description='Work on MIDI files and whole corpora of them.')
+    commands = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
+
+    info = commands.add_parser('info', help='what a file holds', description='Show what each file holds: its '
+                               'type, tracks, ticks per beat, length, messages of each type and problems.')
+    info.add_argument('files', metavar='FILE', nargs='+')
+
+    def corpus_options(command):
+        command.add_argument('paths', metavar='PATH', nargs='+', help='a MIDI file, or a folder to search')
+        command.add_argument('-j', '--jobs', type=int, default=None,
+                             help=f'worker processes (default: all {corpus.default_jobs()} CPUs)')
+        command.add_argument('--timeout', type=float, default=DEFAULT_TIMEOUT,
+                             help=f'seconds a file may take before it is reported as hung (default {DEFAULT_TIMEOUT:g})')
+        command.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
+                             help='show a progress bar (default: when stderr is a terminal)')
+
+    check = commands.add_parser('check', help='which files are broken, and why', description='Read each file '
+                                'strictly, and the files it refuses tolerantly: one line per broken file with '
+                                'the error and the problems found. Exit status 1 if any file is broken.')
+    corpus_options(check)
+    check.add_argument('--format', choices=('table', 'json', 'csv'), default='table',
+                       help='table: one line per broken file; json and csv: every file (default: table)')
+
+    notes = commands.add_parser('notes', help='every note as a Parquet file', description='Read every file '
+                                'into arrays (midox.read_arrays) and write their notes, with a file column, to '
+                                'a Parquet file; also a files table, and controls and tempos if asked for.')
+    corpus_options(notes)
+    notes.add_argument('-o', '--output', required=True, metavar='NOTES.parquet', help='the notes')
+    notes.add_argument('--files', metavar='FILES.parquet',
+                       help='one row per file (default: the output name with -files before .parquet)')
+    notes.add_argument('--controls', metavar='CONTROLS.parquet', help='also the controls')
+    notes.add_argument('--tempos', metavar='TEMPOS.parquet', help='also the tempos')
+    notes.add_argument('--pairing', choices=('fifo', 'all'), default='fifo',
+                       help="how note-offs close notes (read_arrays' pairing; default fifo)")
+    notes.add_argument('--strict', action='store_true',
+                       help='leave out the files strict reading refuses (default: read them tolerantly)')
+    return parser
+
+
+# --- info -------------------------------------------------------------------------------------------------
+
+def _info(args):
+    from midox.midifiles import MidiFile
+
+    status = EXIT_OK
+    for index, name in enumerate(args.files):
+        if index:
+            say()
+        try:
+            with open(name, 'rb') as file:
+                data = file.read()
+        except OSError as error:
+            raise ProgramError(f'cannot read {name!r}: {describe(error)}') from None
+        check = corpus.check_bytes(data, name)
+        if check.tolerant_error is not None:
+            say(f'{name}: not readable: {check.tolerant_error}')
+            status = EXIT_ERROR
+            continue
+        midi = MidiFile(file=_bytes_file(data), errors='ignore')
+        timing = (f"{midi.ticks_per_beat} ticks per beat" if midi.smpte is None
+                  else f'SMPTE {midi.smpte[0]} frames of {midi.smpte[1]} ticks')
+        counts = collections.Counter(msg.type for track in midi.tracks for msg in track)
+        say(f'{name}: type {midi.type}, {len(midi.tracks)} track{"s" if len(midi.tracks) != 1 else ""}, '
+            f'{timing}, {_length(midi)}, {len(data):,} bytes')
+        say('  messages: ' + (', '.join(f'{kind} {count:,}' for kind, count in counts.most_common()) or 'none'))
+        if check.ok:
+            say('  problems: none (strict reading takes it)')
+        else:
+            say(f'  strict reading refuses it: {check.error}')
+            for problem in midi.problems[:SHOWN_PROBLEMS['info']]:
+                say(f'  problem: {corpus.problem_text(problem)}')
+            if len(midi.problems) > SHOWN_PROBLEMS['info']:
+                say(f'  and {len(midi.problems) - SHOWN_PROBLEMS["info"]:,} more problems')
+    return status
+
+
+def _bytes_file(data):
+    import io
+
+    return io.BytesIO(data)
+
+
+def _length(midi):
+    try:
+        return f'{midi.length:.3f} s'
+    except ValueError:          # type 2: no length
+        return 'no length (type 2)'
+    except ZeroDivisionError:   # 0 ticks per beat
+        return 'no length (0 ticks per beat)'
+
+
+# --- the corpus commands ----------------------------------------------------------------------------------
+
+def _files(args):
+    try:
+        files = corpus.find_files(args.paths)
+    except FileNotFoundError as error:
+        raise ProgramError(str(error)) from None
+    if args.jobs is not None and args.jobs < 1:
+        raise ProgramError(f'--jobs must be at least 1, not {args.jobs}')
+    return files
+
+
+def _progress(args):
+    return sys.stderr.isatty() if args.progress is None else args.progress
+
+
+def _outcomes(args, function, files):
+    """Outcomes of function over files, with the progress bar."""
+    with corpus.progress_bar(len(files), _progress(args)) as advance:
+        for outcome in corpus.run(function, files, jobs=args.jobs, timeout=args.timeout):
+            advance()
+            yield outcome
+
+
+def _check_row(outcome):
+    """(path, size, ok, error, problems, tolerant error) of one outcome of check_file."""
+    if not outcome.ok:          # the worker crashed, hung, or the file could not be opened
+        return str(outcome.item), None, False, outcome.error, [], None
+    check = outcome.value
+    return check.path, check.size, check.ok, check.error, [corpus.problem_text(p) for p in check.problems], \
+        check.tolerant_error
+
+
+def _check(args):
+    files = _files(args)
+    broken = 0
+    writer = None
+    if args.format == 'csv':
+        writer = csv.writer(sys.stdout, lineterminator='\n')
+        writer.writerow(['path', 'size', 'ok', 'error', 'problems', 'tolerant_error'])
+    elif args.format == 'json':
+        say('[', end='')
+    for number, outcome in enumerate(_outcomes(args, corpus.check_file, files)):
+        path, size, ok, error, problems, tolerant_error = _check_row(outcome)
+        broken += not ok
+        if args.format == 'table':
+            if not ok:
+                found = f'; tolerant reading: {len(problems)} problem{"s" if len(problems) != 1 else ""}'
+                if tolerant_error:
+                    found = f'; tolerant reading fails too: {tolerant_error}'
+                elif problems:
+                    shown = SHOWN_PROBLEMS['check']
+                    found += ': ' + '; '.join(problems[:shown])
+                    found += f'; and {len(problems) - shown} more' if len(problems) > shown else ''
+                
+                say(f'{path}: {error}{found}')
+        elif args.format == 'csv':
+            writer.writerow([path, size, ok, error or '', ' | '.join(problems), tolerant_error or ''])
+        else:
+            say((',\n' if number else '\n') + json.dumps(
+                {'path': path, 'size': size, 'ok': ok, 'error': error, 'problems': problems,
+                 'tolerant_error': tolerant_error}), end='')
+    if args.format == 'json':
+        say('\n]')
+    sys.stdout.flush()
+    print(f'{PROG} check: {len(files)} file{"s" if len(files) != 1 else ""}, {broken} broken', file=sys.stderr)
+    return EXIT_ERROR if broken else EXIT_OK
+
+
+def _notes(args):
+    import functools
+    import pathlib
+
+    try:
+        from midox.corpus.tables import ParquetTables, read_file_tables
+    except ImportError as error:
+        raise ProgramError(f"{describe(error)}; midox notes needs pyarrow and NumPy: pip install 'midox[cli]'")
+    files = _files(args)
+    output = pathlib.Path(args.output)
+    outputs = {'notes': output,
+               'files': pathlib.Path(args.files) if args.files else output.with_name(output.stem + '-files.parquet')}
+    for name in ('controls', 'tempos'):
+        if getattr(args, name):
+            outputs[name] = pathlib.Path(getattr(args, name))
+    for path in outputs.values():           # fail now, not after reading the corpus
+        if not path.parent.is_dir():
+            raise ProgramError(f'cannot write {str(path)!r}: no folder {str(path.parent)!r}')
+    read = functools.partial(read_file_tables, tables=tuple(name for name in outputs if name != 'files'),
+                             errors='strict' if args.strict else 'ignore', pairing=args.pairing)
+    notes = failed = 0
+    try:
+        with ParquetTables(outputs) as tables:
+            for outcome in _outcomes(args, read, files):
+                if not outcome.ok:
+                    found = corpus.tables.FileTables(dict(path=str(outcome.item), error=outcome.error), {})
+                else:
+                    found = outcome.value
+                failed += found.info.get('error') is not None
+                notes += found.info.get('notes') or 0
+                tables.add(found)
+    except OSError as error:
+        raise ProgramError(f'cannot write the output: {describe(error)}') from None
+    print(f'{PROG} notes: {len(files)} files, {notes:,} notes written to {output}; files table '
+          f'{outputs["files"]}; {failed} file{"s" if failed != 1 else ""} not read', file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {'info': _info, 'check': _check, 'notes': _notes}
+
+
+def main(argv=None):
+    args = make_parser().parse_args(argv)
+    return run(PROG, lambda: COMMANDS[args.command](args))
+
+
+if __name__ == '__main__':
+    sys.exit(main())

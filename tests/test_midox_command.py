@@ -1,0 +1,255 @@
+"""The midox command and midox.corpus: the worker pool (order, crashes, hangs, bounded memory), finding files,
+`midox check`, `midox info` and `midox notes` end to end on the corpus and on broken files.
+
+The programs run as subprocesses of the installed package (``python -m midox.scripts.main`` from a directory
+outside the checkout, and the console script once). The corpus lives beside the project (../shared/corpus) or
+where MIDOX_CORPUS points.
+"""
+import csv
+import io
+import json
+import multiprocessing
+import os
+import pathlib
+import struct
+import subprocess
+import sys
+import sysconfig
+
+import numpy as np
+import pytest
+
+import midox
+from midox import corpus
+
+import child_process
+import corpus_tasks
+
+pa = pytest.importorskip('pyarrow', reason="midox notes needs pyarrow (pip install 'midox[cli]')")
+import pyarrow.parquet as pq  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CORPUS = pathlib.Path(os.environ.get('MIDOX_CORPUS', ROOT.parent / 'shared' / 'corpus'))
+FILES = sorted(path for path in CORPUS.glob('*') if path.suffix.lower() in corpus.SUFFIXES)
+needs_corpus = pytest.mark.skipif(not FILES, reason=f'no MIDI corpus at {CORPUS} (set MIDOX_CORPUS)')
+TIMEOUT = 600
+
+
+def midox_command(*args, console_script=False):
+    """Run the midox command; the CompletedProcess (text)."""
+    if console_script:
+        folder = sysconfig.get_path('scripts')
+        program = [os.path.join(folder, 'midox')]
+    else:
+        program = [sys.executable, '-m', 'midox.scripts.main']
+    return subprocess.run(program + [str(arg) for arg in args], capture_output=True, text=True, timeout=TIMEOUT,
+                          cwd=child_process.NEUTRAL_CWD, stdin=subprocess.DEVNULL)
+
+
+def chunk(name, body):
+    return name + struct.pack('>L', len(body)) + body
+
+
+def smf(*tracks, file_type=1, division=96):
+    return chunk(b'MThd', struct.pack('>HHH', file_type, len(tracks), division)) + b''.join(
+        chunk(b'MTrk', body) for body in tracks)
+
+
+GOOD = smf(b'\x00\x90\x3c\x40\x60\x80\x3c\x00\x00\xff\x2f\x00')
+BROKEN = {
+    'truncated.mid': GOOD[:-5],
+    'garbage.mid': GOOD[:14] + b'\x00\x01 garbage between chunks' + GOOD[14:],
+    'data_above_127.mid': smf(b'\x00\x90\x3c\xc0\x60\x80\x3c\x00\x00\xff\x2f\x00'),
+    'not_midi.mid': b'RIFF....WAVEfmt ',
+}
+
+
+@pytest.fixture
+def broken_folder(tmp_path):
+    """A folder of good and broken files, one of them in a subfolder; and a text file that is not looked at."""
+    (tmp_path / 'sub').mkdir()
+    (tmp_path / 'good.mid').write_bytes(GOOD)
+    (tmp_path / 'sub' / 'good2.MIDI').write_bytes(GOOD)
+    (tmp_path / 'notes.txt').write_text('not MIDI')
+    for name, data in BROKEN.items():
+        (tmp_path / name).write_bytes(data)
+    return tmp_path
+
+
+def strict_error(path):
+    try:
+        midox.MidiFile(path)
+        return None
+    except Exception as error:
+        return f'{type(error).__name__}: {error}'
+
+
+# --- the pool -----------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('jobs', [1, 2])
+def test_results_come_in_input_order(jobs):
+    items = list(range(40)) + ['raise'] + list(range(40, 60))
+    outcomes = list(corpus.run(corpus_tasks.square_or_fail, items, jobs=jobs))
+    assert [outcome.index for outcome in outcomes] == list(range(len(items)))
+    assert [outcome.item for outcome in outcomes] == items
+    assert [outcome.value for outcome in outcomes if outcome.ok] == [i * i for i in items if i != 'raise']
+    assert [outcome.error for outcome in outcomes if not outcome.ok] == ['ValueError: no square for you']
+
+
+def test_a_crash_and_a_hang_are_reported_and_the_rest_goes_on():
+    items = [1, 'crash', 2, 'hang', 3, 4]
+    outcomes = list(corpus.run(corpus_tasks.square_or_fail, items, jobs=2, timeout=3))
+    assert [outcome.value for outcome in outcomes] == [1, None, 4, None, 9, 16]
+    assert outcomes[1].error == 'worker crashed (exit code -9)'
+    assert outcomes[3].error == 'timed out after 3 s'
+    assert not multiprocessing.active_children()
+
+
+def test_items_are_handed_out_within_the_window():
+    """A slow item holds back the handing out: results waiting for it stay within the window."""
+    taken = []
+
+    def items():
+        yield 'slow'
+        for i in range(100):
+            taken.append(i)
+            yield i
+
+    outcomes = corpus.run(corpus_tasks.square_or_fail, items(), jobs=2, window=6)
+    first = next(outcomes)
+    assert first.value == 'slow' and len(taken) <= 6
+    assert [outcome.value for outcome in outcomes] == [i * i for i in range(100)]
+
+
+def test_stopping_early_stops_the_workers():
+    outcomes = corpus.run(corpus_tasks.square_or_fail, range(1000), jobs=2)
+    assert next(outcomes).value == 0
+    outcomes.close()
+    assert not multiprocessing.active_children()
+
+
+def test_find_files(broken_folder):
+    found = corpus.find_files([broken_folder, broken_folder / 'good.mid', broken_folder / 'notes.txt'])
+    names = [path.relative_to(broken_folder).as_posix() for path in found]
+    assert names == sorted(['data_above_127.mid', 'garbage.mid', 'good.mid', 'not_midi.mid', 'sub/good2.MIDI',
+                            'truncated.mid']) + ['notes.txt']        # a file named is taken, whatever its suffix
+    with pytest.raises(FileNotFoundError, match='no such file or folder'):
+        corpus.find_files([broken_folder / 'missing'])
+
+
+# --- midox check ----------------------------------------------------------------------------------------------
+
+def test_check_reports_the_broken_files(broken_folder):
+    done = midox_command('check', broken_folder, '--jobs', 2)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert sorted(pathlib.Path(line.split(':')[0]).name for line in lines) == sorted(BROKEN)
+    for line in lines:
+        path = line.split(': ')[0]
+        assert line.startswith(f'{path}: {strict_error(path)}')
+    assert 'no MThd header: not a MIDI file; no tracks read' in next(line for line in lines if 'not_midi' in line)
+    assert 'clipped to 127' in next(line for line in lines if 'data_above_127' in line)
+    assert done.stderr.strip() == 'midox check: 6 files, 4 broken'
+    good = midox_command('check', broken_folder / 'good.mid', broken_folder / 'sub', console_script=True)
+    assert (good.returncode, good.stdout) == (0, ''), good.stderr
+
+
+@needs_corpus
+def test_check_the_corpus_as_json_and_csv():
+    """Every file, as MidiFile's strict and tolerant reading see it; one job and two give the same."""
+    as_json = midox_command('check', CORPUS, '--format', 'json', '--jobs', 2)
+    rows = json.loads(as_json.stdout)
+    assert [row['path'] for row in rows] == [str(path) for path in FILES]
+    for row, path in zip(rows, FILES):
+        assert row['error'] == strict_error(path)
+        assert row['ok'] == (row['error'] is None) and row['size'] == path.stat().st_size
+        if not row['ok']:
+            tolerant = midox.MidiFile(path, errors='ignore')
+            assert row['problems'] == [corpus.problem_text(problem) for problem in tolerant.problems]
+    assert as_json.returncode == (1 if any(not row['ok'] for row in rows) else 0)
+    as_csv = midox_command('check', CORPUS, '--format', 'csv', '--jobs', 1)
+    read = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert [(row['path'], row['ok'] == 'True', row['error'] or None) for row in read] == \
+        [(row['path'], row['ok'], row['error']) for row in rows]
+
+
+# --- midox info -----------------------------------------------------------------------------------------------
+
+@needs_corpus
+def test_info_shows_what_a_file_holds(broken_folder):
+    path = max(FILES, key=lambda path: path.stat().st_size)
+    midi = midox.MidiFile(path)
+    done = midox_command('info', path, broken_folder / 'data_above_127.mid')
+    assert done.returncode == 0, done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.startswith(f'{path}: type {midi.type}, {len(midi.tracks)} tracks, '
+                            f'{midi.ticks_per_beat} ticks per beat, {midi.length:.3f} s')
+    count = sum(msg.type == 'note_on' for track in midi.tracks for msg in track)
+    assert f'note_on {count:,}' in done.stdout
+    assert 'problem: track 0, byte 22: data byte must be in range 0..127; clipped to 127' in done.stdout
+    missing = midox_command('info', broken_folder / 'missing.mid')
+    assert missing.returncode == 1 and 'midox: error: cannot read' in missing.stderr
+
+
+# --- midox notes ----------------------------------------------------------------------------------------------
+
+def read_back(path):
+    table = pq.read_table(path)
+    return table.column('file').to_pylist(), table
+
+
+@needs_corpus
+def test_notes_equal_read_arrays_file_by_file(tmp_path):
+    outputs = {}
+    for jobs in (1, 2):
+        out = tmp_path / str(jobs)
+        out.mkdir()
+        done = midox_command('notes', CORPUS, '-o', out / 'notes.parquet', '--controls', out / 'controls.parquet',
+                             '--tempos', out / 'tempos.parquet', '--jobs', jobs)
+        assert done.returncode == 0, done.stderr
+        outputs[jobs] = {name: pq.read_table(out / f'{name}.parquet') for name in
+                         ('notes', 'controls', 'tempos', 'notes-files')}
+    for name, table in outputs[1].items():
+        assert table.equals(outputs[2][name]), name
+    tables = outputs[1]
+    files = tables['notes-files'].to_pylist()
+    assert [row['path'] for row in files] == [str(path) for path in FILES]
+    for name in ('notes', 'controls', 'tempos'):
+        by_file = {}
+        column = tables[name].column('file').to_pylist()
+        for index, path in enumerate(column):
+            by_file.setdefault(path, []).append(index)
+        for row, path in zip(files, FILES):
+            arrays = midox.read_arrays(path, errors='ignore')
+            expected = getattr(arrays, name)
+            rows = tables[name].take(pa.array(by_file.get(str(path), []), pa.int64()))
+            assert rows.num_rows == len(expected), (name, path)
+            for field in expected.dtype.names:
+                assert np.array_equal(rows.column(field).to_numpy(), expected[field]), (name, path, field)
+            if name == 'notes':
+                assert row['notes'] == len(expected) and row['size'] == path.stat().st_size
+                assert (row['type'], row['tracks'], row['ticks_per_beat']) == (arrays.type, arrays.ntracks,
+                                                                              arrays.ticks_per_beat)
+                assert row['problems'] == [corpus.problem_text(problem) for problem in arrays.problems]
+
+
+def test_notes_of_broken_files(broken_folder, tmp_path):
+    """Tolerant by default; --strict leaves out what strict reading refuses, with the error in the files
+    table."""
+    for strict in (False, True):
+        out = tmp_path / f'notes-{strict}.parquet'
+        done = midox_command('notes', broken_folder, '-o', out, *(['--strict'] if strict else []))
+        assert done.returncode == 0, done.stderr
+        files = pq.read_table(tmp_path / f'notes-{strict}-files.parquet').to_pylist()
+        notes = pq.read_table(out)
+        errors = {pathlib.Path(row['path']).name: row['error'] for row in files}
+        if strict:
+            assert {name for name, error in errors.items() if error} == set(BROKEN)
+            assert notes.num_rows == 2          # the good files' notes
+        else:
+            assert not any(errors.values())
+            problems = {pathlib.Path(row['path']).name: row['problems'] for row in files}
+            assert problems['not_midi.mid'] == ['file, byte 0: no MThd header: not a MIDI file; no tracks read']
+            assert notes.num_rows == 4
+    done = midox_command('notes', broken_folder, '-o', tmp_path / 'no' / 'such' / 'notes.parquet')
+    assert done.returncode == 1 and "no folder" in done.stderr

@@ -21,6 +21,7 @@ import pytest
 
 import midox
 from midox import corpus
+from midox.corpus import tables as corpus_tables
 
 import child_process
 import corpus_tasks
@@ -193,9 +194,17 @@ def test_info_shows_what_a_file_holds(broken_folder):
 
 # --- midox notes ----------------------------------------------------------------------------------------------
 
-def read_back(path):
-    table = pq.read_table(path)
-    return table.column('file').to_pylist(), table
+def plain(table):
+    """table with its file column as plain strings (tables compare equal whatever their dictionaries)."""
+    return table.set_column(0, 'file', table.column('file').cast(pa.string()))
+
+
+def read_dataset(folder):
+    """A Parquet dataset's parts in name order (which is also how pyarrow reads the folder)."""
+    parts = sorted(pathlib.Path(folder).glob('part-*.parquet'))
+    table = plain(pa.concat_tables([pq.read_table(part) for part in parts]).unify_dictionaries())
+    assert plain(pq.read_table(folder)).equals(table)
+    return table
 
 
 @needs_corpus
@@ -207,18 +216,20 @@ def test_notes_equal_read_arrays_file_by_file(tmp_path):
         done = midox_command('notes', CORPUS, '-o', out / 'notes.parquet', '--controls', out / 'controls.parquet',
                              '--tempos', out / 'tempos.parquet', '--jobs', jobs)
         assert done.returncode == 0, done.stderr
-        outputs[jobs] = {name: pq.read_table(out / f'{name}.parquet') for name in
-                         ('notes', 'controls', 'tempos', 'notes-files')}
+        outputs[jobs] = {name: read_dataset(out / f'{name}.parquet') for name in ('notes', 'controls', 'tempos')}
+        outputs[jobs]['files'] = pq.read_table(out / 'notes-files.parquet')
+        size = corpus_tables.batch_size(len(FILES))
+        assert len(list((out / 'notes.parquet').iterdir())) == -(-len(FILES) // size)    # a part per batch
     for name, table in outputs[1].items():
         assert table.equals(outputs[2][name]), name
     tables = outputs[1]
-    files = tables['notes-files'].to_pylist()
+    files = tables['files'].to_pylist()
     assert [row['path'] for row in files] == [str(path) for path in FILES]
     for name in ('notes', 'controls', 'tempos'):
         by_file = {}
-        column = tables[name].column('file').to_pylist()
-        for index, path in enumerate(column):
+        for index, path in enumerate(tables[name].column('file').to_pylist()):
             by_file.setdefault(path, []).append(index)
+        assert list(by_file) == [str(path) for path in FILES if str(path) in by_file]     # in file order
         for row, path in zip(files, FILES):
             arrays = midox.read_arrays(path, errors='ignore')
             expected = getattr(arrays, name)
@@ -235,13 +246,13 @@ def test_notes_equal_read_arrays_file_by_file(tmp_path):
 
 def test_notes_of_broken_files(broken_folder, tmp_path):
     """Tolerant by default; --strict leaves out what strict reading refuses, with the error in the files
-    table."""
+    table; a file that hangs its worker (a FIFO nobody writes to) is reported, the others kept."""
     for strict in (False, True):
         out = tmp_path / f'notes-{strict}.parquet'
         done = midox_command('notes', broken_folder, '-o', out, *(['--strict'] if strict else []))
         assert done.returncode == 0, done.stderr
         files = pq.read_table(tmp_path / f'notes-{strict}-files.parquet').to_pylist()
-        notes = pq.read_table(out)
+        notes = read_dataset(out)
         errors = {pathlib.Path(row['path']).name: row['error'] for row in files}
         if strict:
             assert {name for name, error in errors.items() if error} == set(BROKEN)
@@ -251,5 +262,13 @@ def test_notes_of_broken_files(broken_folder, tmp_path):
             problems = {pathlib.Path(row['path']).name: row['problems'] for row in files}
             assert problems['not_midi.mid'] == ['file, byte 0: no MThd header: not a MIDI file; no tracks read']
             assert notes.num_rows == 4
+    os.mkfifo(broken_folder / 'hangs.mid')          # not a regular file: named, not found by the search
+    done = midox_command('notes', broken_folder, broken_folder / 'hangs.mid', '-o', tmp_path / 'hung.parquet',
+                         '--timeout', 1, '--jobs', 2)
+    assert done.returncode == 0, done.stderr
+    files = pq.read_table(tmp_path / 'hung-files.parquet').to_pylist()
+    assert {pathlib.Path(row['path']).name: row['error'] for row in files if row['error']} == \
+        {'hangs.mid': 'timed out after 1 s'}
+    assert read_dataset(tmp_path / 'hung.parquet').num_rows == 4
     done = midox_command('notes', broken_folder, '-o', tmp_path / 'no' / 'such' / 'notes.parquet')
     assert done.returncode == 1 and "no folder" in done.stderr

@@ -1,5 +1,10 @@
-"""Collecting the tables of many files (read_arrays) into Parquet files: one row per note (control, tempo) with
-the file it comes from, and one row per file, written in row groups as the files come (bounded memory).
+"""Collecting the tables of many files (read_arrays) as Parquet datasets: one row per note (control, tempo)
+with the file it comes from, and one row per file.
+
+Encoding Parquet costs more than reading MIDI files, so the workers write it: the files are cut into batches
+of consecutive files, and each batch becomes one part file per table (``notes.parquet/part-000042.parquet``),
+named by its batch, so that the output is the same whatever the number of workers or machines. The files table
+(one row per file) is small and written by the caller as the batches come. Memory stays bounded by a batch.
 
 Needs NumPy and pyarrow (``pip install 'midox[cli]'``).
 """
@@ -8,59 +13,120 @@ import pathlib
 
 from .checks import describe, problem_text
 
-# The tables `midox notes` can write, and the files table.
-TABLE_NAMES = ('notes', 'controls', 'tempos')
-ROW_GROUP_ROWS = 1 << 17        # rows kept before a row group is written
+TABLE_NAMES = ('notes', 'controls', 'tempos')     # the tables `midox notes` writes
+BATCH_FILES = 64                # files per batch at most: parts of a few MB on typical corpora
 
 
 @dataclasses.dataclass(frozen=True)
-class FileTables:
-    """What one file gives: its row of the files table and its tables (NumPy arrays, by name)."""
-    info: dict
-    tables: dict
+class Batch:
+    """Consecutive files to read and write as one part per table: folders maps a table name to the dataset
+    folder its part goes to; name is the part's name (``part-<name>.parquet``)."""
+    name: str
+    paths: tuple
+    folders: dict
+    errors: str = 'ignore'
+    pairing: str = 'fifo'
+
+    def part(self, table):
+        return pathlib.Path(self.folders[table]) / f'part-{self.name}.parquet'
 
 
-def read_file_tables(path, tables=TABLE_NAMES, errors='ignore', pairing='fifo'):
-    """Read the file at path with read_arrays; its FileTables. A file that cannot be read (strict reading's
-    error, or an OSError) gives a files row with the error and no tables."""
+def batch_size(count):
+    """Files per batch for count files: up to BATCH_FILES, fewer for small corpora so that there are batches
+    for every worker (from the count alone: the parts are the same whatever the number of workers)."""
+    return max(1, min(BATCH_FILES, count // BATCH_FILES))
+
+
+def batches(paths, folders, errors='ignore', pairing='fifo', size=BATCH_FILES):
+    """The Batches of paths, in order, size files each."""
+    return [Batch(f'{start // size:06d}', tuple(map(str, paths[start:start + size])), dict(folders), errors, pairing)
+            for start in range(0, len(paths), size)]
+
+
+def split(batch):
+    """batch as batches of one file each (to find which file crashed or hung a worker), named after it."""
+    return [dataclasses.replace(batch, name=f'{batch.name}-{index:03d}', paths=(path,))
+            for index, path in enumerate(batch.paths)]
+
+
+def file_row(path, error=None):
+    """A row of the files table, for a file not read (yet)."""
+    return {'path': str(path), 'size': None, 'type': None, 'tracks': None, 'ticks_per_beat': None,
+            'length': None, 'notes': 0, 'problems': [], 'error': error}
+
+
+def read_file(path, tables, errors, pairing):
+    """(the file's row of the files table, {table name: NumPy array}); a file that cannot be read (strict
+    reading's error, or an OSError) gives a row with the error and no tables."""
     from midox.arrays import read_arrays
 
-    path = pathlib.Path(path)
-    info = {'path': str(path), 'size': None, 'type': None, 'tracks': None, 'ticks_per_beat': None,
-            'length': None, 'notes': 0, 'problems': [], 'error': None}
+    row = file_row(path)
     try:
-        data = path.read_bytes()
-        info['size'] = len(data)
+        data = pathlib.Path(path).read_bytes()
+        row['size'] = len(data)
         arrays = read_arrays(data, errors=errors, pairing=pairing)
     except Exception as error:      # the file's failure is a row of the files table
-        info['error'] = describe(error)
-        return FileTables(info, {})
+        row['error'] = describe(error)
+        return row, {}
     try:
         length = arrays.length
     except ValueError:              # type 2: no length
         length = None
-    info.update(type=arrays.type, tracks=arrays.ntracks, ticks_per_beat=arrays.ticks_per_beat, length=length,
-                notes=len(arrays.notes), problems=[problem_text(problem) for problem in arrays.problems])
-    return FileTables(info, {name: getattr(arrays, name) for name in tables})
+    row.update(type=arrays.type, tracks=arrays.ntracks, ticks_per_beat=arrays.ticks_per_beat, length=length,
+               notes=len(arrays.notes), problems=[problem_text(problem) for problem in arrays.problems])
+    return row, {name: getattr(arrays, name) for name in tables}
 
 
-class ParquetTables:
-    """Parquet files being written: outputs maps a table name ('files' or one of TABLE_NAMES) to its path.
+def table_schema(name):
+    """The Arrow schema of a table's rows: ``file`` (the path, dictionary-encoded), then the fields of
+    midox.arrays.DTYPES[name]."""
+    import pyarrow as pa
+    from midox.arrays import DTYPES
 
-    Each table's rows get a leading ``file`` column: the file's path (dictionary-encoded, so it costs a few
-    bytes per row group). Use as a context manager; add() each file's FileTables in order."""
+    dtype = DTYPES[name]
+    return pa.schema([('file', pa.dictionary(pa.int32(), pa.string()))]
+                     + [(field, pa.from_numpy_dtype(dtype.fields[field][0])) for field in dtype.names])
 
-    def __init__(self, outputs, row_group_rows=ROW_GROUP_ROWS):
-        import pyarrow
-        import pyarrow.parquet
 
-        self._pa = pyarrow
-        self._parquet = pyarrow.parquet
-        self.outputs = {name: pathlib.Path(path) for name, path in outputs.items()}
-        self.row_group_rows = row_group_rows
-        self._writers = {}
-        self._pending = {name: [] for name in self.outputs}
-        self._pending_rows = dict.fromkeys(self.outputs, 0)
+def files_schema():
+    import pyarrow as pa
+
+    return pa.schema([('path', pa.string()), ('size', pa.int64()), ('type', pa.int16()), ('tracks', pa.int32()),
+                      ('ticks_per_beat', pa.int32()), ('length', pa.float64()), ('notes', pa.int64()),
+                      ('problems', pa.list_(pa.string())), ('error', pa.string())])
+
+
+def write_batch(batch):
+    """Read the files of batch and write its part of each table; return the files' rows (the worker's job)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows, found = [], {name: [] for name in batch.folders}
+    for path in batch.paths:
+        row, tables = read_file(path, tuple(batch.folders), batch.errors, batch.pairing)
+        rows.append(row)
+        for name, table in tables.items():
+            file_column = pa.DictionaryArray.from_arrays(pa.array([0] * len(table), pa.int32()), pa.array([path]))
+            found[name].append(pa.RecordBatch.from_arrays(
+                [file_column] + [pa.array(table[field]) for field in table.dtype.names], schema=table_schema(name)))
+    for name in batch.folders:
+        part = pa.Table.from_batches(found[name], schema=table_schema(name)).unify_dictionaries()
+        # Dictionaries for the file column only: the other columns are numbers that rarely repeat enough.
+        pq.write_table(part, batch.part(name), use_dictionary=['file'], row_group_size=max(part.num_rows, 1))
+    return rows
+
+
+class FilesTable:
+    """The files table being written, in row groups of `group` rows (bounded memory); a context manager."""
+
+    def __init__(self, path, group=4096):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._pa = pa
+        self._writer = pq.ParquetWriter(path, files_schema())
+        self._rows = []
+        self._group = group
 
     def __enter__(self):
         return self
@@ -68,57 +134,56 @@ class ParquetTables:
     def __exit__(self, *exc):
         self.close()
 
-    def add(self, found):
-        """Add one file's rows (a FileTables)."""
-        pa = self._pa
-        if 'files' in self.outputs:
-            self._append('files', pa.RecordBatch.from_pylist([found.info], schema=self._files_schema()))
-        for name, table in found.tables.items():
-            if name not in self.outputs:
-                continue
-            path = pa.DictionaryArray.from_arrays(pa.array([0] * len(table), pa.int32()),
-                                                  pa.array([found.info['path']]))
-            columns = [path] + [pa.array(table[field]) for field in table.dtype.names]
-            self._append(name, pa.RecordBatch.from_arrays(columns, ['file'] + list(table.dtype.names)))
+    def add(self, rows):
+        self._rows.extend(rows)
+        if len(self._rows) >= self._group:
+            self._flush()
 
-    def _files_schema(self):
-        pa = self._pa
-        return pa.schema([('path', pa.string()), ('size', pa.int64()), ('type', pa.int16()),
-                          ('tracks', pa.int32()), ('ticks_per_beat', pa.int32()), ('length', pa.float64()),
-                          ('notes', pa.int64()), ('problems', pa.list_(pa.string())), ('error', pa.string())])
-
-    def _append(self, name, batch):
-        self._pending[name].append(batch)
-        self._pending_rows[name] += batch.num_rows
-        if self._pending_rows[name] >= self.row_group_rows:
-            self._flush(name)
-
-    def _flush(self, name):
-        batches = self._pending[name]
-        if not batches:
-            return
-        table = self._pa.Table.from_batches(batches).unify_dictionaries()
-        if name not in self._writers:
-            self._writers[name] = self._parquet.ParquetWriter(self.outputs[name], table.schema)
-        self._writers[name].write_table(table, row_group_size=max(table.num_rows, 1))
-        self._pending[name] = []
-        self._pending_rows[name] = 0
-
-    def _table_schema(self, name):
-        from midox.arrays import DTYPES
-
-        pa = self._pa
-        dtype = DTYPES[name]
-        return pa.schema([('file', pa.dictionary(pa.int32(), pa.string()))]
-                         + [(field, pa.from_numpy_dtype(dtype.fields[field][0])) for field in dtype.names])
+    def _flush(self):
+        if self._rows:
+            self._writer.write_table(self._pa.Table.from_pylist(self._rows, schema=files_schema()))
+            self._rows = []
 
     def close(self):
-        """Write what is pending; a table that got no rows is written empty, with its columns."""
-        for name in self.outputs:
-            self._flush(name)
-            if name not in self._writers:
-                schema = self._files_schema() if name == 'files' else self._table_schema(name)
-                self._writers[name] = self._parquet.ParquetWriter(self.outputs[name], schema)
-        for writer in self._writers.values():
-            writer.close()
-        self._writers = {}
+        self._flush()
+        self._writer.close()
+
+
+def collect(paths, folders, files, *, jobs=None, timeout=None, errors='ignore', pairing='fifo', advance=None):
+    """Write the tables of the files at paths as Parquet datasets: folders maps each table name (of
+    TABLE_NAMES) to its folder (made if needed; parts left there by an earlier run are replaced), files is the
+    path of the files table. Runs write_batch in worker processes (see run()); timeout is per file (a batch
+    may take that times its files). A batch whose worker crashes or hangs is done again file by file, so that
+    the file is found and reported in the files table (error ``worker crashed ...`` or ``timed out ...``) and
+    the others are kept.
+
+    advance(n) is called as n more files are done. Returns the number of files whose row has an error.
+    """
+    from .pool import run
+
+    for folder in map(pathlib.Path, folders.values()):
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob('part-*.parquet'):
+            old.unlink()
+    failed = 0
+    with FilesTable(files) as table:
+        paths = list(paths)
+        size = batch_size(len(paths))
+        todo = batches(paths, folders, errors, pairing, size)
+        batch_timeout = None if timeout is None else timeout * size
+        for outcome in run(write_batch, todo, jobs=jobs, timeout=batch_timeout):
+            rows = outcome.value if outcome.ok else _file_by_file(outcome.item, jobs, timeout)
+            failed += sum(row['error'] is not None for row in rows)
+            table.add(rows)
+            if advance is not None:
+                advance(len(rows))
+    return failed
+
+
+def _file_by_file(batch, jobs, timeout):
+    from .pool import run
+
+    for name in batch.folders:
+        batch.part(name).unlink(missing_ok=True)        # what the lost worker may have written
+    return [row for outcome in run(write_batch, split(batch), jobs=jobs, timeout=timeout)
+            for row in (outcome.value if outcome.ok else [file_row(outcome.item.paths[0], outcome.error)])]

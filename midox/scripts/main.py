@@ -47,15 +47,16 @@ def make_parser():
     check.add_argument('--format', choices=('table', 'json', 'csv'), default='table',
                        help='table: one line per broken file; json and csv: every file (default: table)')
 
-    notes = commands.add_parser('notes', help='every note as a Parquet file', description='Read every file '
-                                'into arrays (midox.read_arrays) and write their notes, with a file column, to '
-                                'a Parquet file; also a files table, and controls and tempos if asked for.')
+    notes = commands.add_parser('notes', help='every note as a Parquet dataset', description='Read every '
+                                'file into arrays (midox.read_arrays) and write their notes, with a file column, '
+                                'as a Parquet dataset (a folder of parts); also a files table, and controls and '
+                                'tempos if asked for.')
     corpus_options(notes)
-    notes.add_argument('-o', '--output', required=True, metavar='NOTES.parquet', help='the notes')
+    notes.add_argument('-o', '--output', required=True, metavar='NOTES.parquet', help='the notes (a folder)')
     notes.add_argument('--files', metavar='FILES.parquet',
                        help='one row per file (default: the output name with -files before .parquet)')
-    notes.add_argument('--controls', metavar='CONTROLS.parquet', help='also the controls')
-    notes.add_argument('--tempos', metavar='TEMPOS.parquet', help='also the tempos')
+    notes.add_argument('--controls', metavar='CONTROLS.parquet', help='also the controls (a folder)')
+    notes.add_argument('--tempos', metavar='TEMPOS.parquet', help='also the tempos (a folder)')
     notes.add_argument('--pairing', choices=('fifo', 'all'), default='fifo',
                        help="how note-offs close notes (read_arrays' pairing; default fifo)")
     notes.add_argument('--strict', action='store_true',
@@ -185,40 +186,32 @@ def _check(args):
 
 
 def _notes(args):
-    import functools
     import pathlib
 
     try:
-        from midox.corpus.tables import ParquetTables, read_file_tables
+        from midox.corpus.tables import collect
     except ImportError as error:
         raise ProgramError(f"{describe(error)}; midox notes needs pyarrow and NumPy: pip install 'midox[cli]'")
     files = _files(args)
     output = pathlib.Path(args.output)
-    outputs = {'notes': output,
-               'files': pathlib.Path(args.files) if args.files else output.with_name(output.stem + '-files.parquet')}
+    folders = {'notes': output}
     for name in ('controls', 'tempos'):
         if getattr(args, name):
-            outputs[name] = pathlib.Path(getattr(args, name))
-    for path in outputs.values():           # fail now, not after reading the corpus
+            folders[name] = pathlib.Path(getattr(args, name))
+    files_table = pathlib.Path(args.files) if args.files else output.with_name(output.stem + '-files.parquet')
+    for path in [*folders.values(), files_table]:       # fail now, not after reading the corpus
         if not path.parent.is_dir():
             raise ProgramError(f'cannot write {str(path)!r}: no folder {str(path.parent)!r}')
-    read = functools.partial(read_file_tables, tables=tuple(name for name in outputs if name != 'files'),
-                             errors='strict' if args.strict else 'ignore', pairing=args.pairing)
-    notes = failed = 0
+        if path.is_file() and path != files_table:
+            raise ProgramError(f'{str(path)!r} is a file: a Parquet dataset is a folder of parts')
     try:
-        with ParquetTables(outputs) as tables:
-            for outcome in _outcomes(args, read, files):
-                if not outcome.ok:
-                    found = corpus.tables.FileTables(dict(path=str(outcome.item), error=outcome.error), {})
-                else:
-                    found = outcome.value
-                failed += found.info.get('error') is not None
-                notes += found.info.get('notes') or 0
-                tables.add(found)
+        with corpus.progress_bar(len(files), _progress(args)) as advance:
+            failed = collect(files, folders, files_table, jobs=args.jobs, timeout=args.timeout,
+                             errors='strict' if args.strict else 'ignore', pairing=args.pairing, advance=advance)
     except OSError as error:
         raise ProgramError(f'cannot write the output: {describe(error)}') from None
-    print(f'{PROG} notes: {len(files)} files, {notes:,} notes written to {output}; files table '
-          f'{outputs["files"]}; {failed} file{"s" if failed != 1 else ""} not read', file=sys.stderr)
+    print(f'{PROG} notes: {len(files)} files; notes in {output}/, files table {files_table}; '
+          f'{failed} file{"s" if failed != 1 else ""} not read', file=sys.stderr)
     return EXIT_OK
 
 

@@ -36,15 +36,15 @@ needs_corpus = pytest.mark.skipif(not FILES, reason=f'no MIDI corpus at {CORPUS}
 TIMEOUT = 600
 
 
-def midox_command(*args, console_script=False):
-    """Run the midox command; the CompletedProcess (text)."""
+def midox_command(*args, console_script=False, env=None):
+    """Run the midox command (env: more environment variables); the CompletedProcess (text)."""
     if console_script:
         folder = sysconfig.get_path('scripts')
         program = [os.path.join(folder, 'midox')]
     else:
         program = [sys.executable, '-m', 'midox.scripts.main']
     return subprocess.run(program + [str(arg) for arg in args], capture_output=True, text=True, timeout=TIMEOUT,
-                          cwd=child_process.NEUTRAL_CWD, stdin=subprocess.DEVNULL)
+                          cwd=child_process.NEUTRAL_CWD, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
 
 
 def chunk(name, body):

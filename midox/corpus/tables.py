@@ -110,7 +110,8 @@ def write_batch(batch):
             found[name].append(pa.RecordBatch.from_arrays(
                 [file_column] + [pa.array(table[field]) for field in table.dtype.names], schema=table_schema(name)))
     for name in batch.folders:
-        part = pa.Table.from_batches(found[name], schema=table_schema(name)).unify_dictionaries()
+        # one chunk: Parquet encodes a table of many small chunks (one per file) much more slowly
+        part = pa.Table.from_batches(found[name], schema=table_schema(name)).unify_dictionaries().combine_chunks()
         # Dictionaries for the file column only: the other columns are numbers that rarely repeat enough.
         pq.write_table(part, batch.part(name), use_dictionary=['file'], row_group_size=max(part.num_rows, 1))
     return rows
@@ -149,7 +150,8 @@ class FilesTable:
         self._writer.close()
 
 
-def collect(paths, folders, files, *, jobs=None, timeout=None, errors='ignore', pairing='fifo', advance=None):
+def collect(paths, folders, files, *, jobs=None, timeout=None, errors='ignore', pairing='fifo', advance=None,
+            client=None):
     """Write the tables of the files at paths as Parquet datasets: folders maps each table name (of
     TABLE_NAMES) to its folder (made if needed; parts left there by an earlier run are replaced), files is the
     path of the files table. Runs write_batch in worker processes (see run()); timeout is per file (a batch
@@ -157,22 +159,30 @@ def collect(paths, folders, files, *, jobs=None, timeout=None, errors='ignore', 
     the file is found and reported in the files table (error ``worker crashed ...`` or ``timed out ...``) and
     the others are kept.
 
-    advance(n) is called as n more files are done. Returns the number of files whose row has an error.
+    client: a dask.distributed Client to run the batches on instead (midox.corpus.cluster; jobs and timeout
+    are then the cluster's business): the same parts and files table. advance(n) is called as n more files
+    are done. Returns the number of files whose row has an error.
     """
-    from .pool import run
-
     for folder in map(pathlib.Path, folders.values()):
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob('part-*.parquet'):
             old.unlink()
+    paths = list(paths)
+    size = batch_size(len(paths))
+    todo = batches(paths, folders, errors, pairing, size)
+    if client is None:
+        from .pool import run
+
+        batch_timeout = None if timeout is None else timeout * size
+        done = ((outcome.item, outcome.value if outcome.ok else _file_by_file(outcome.item, jobs, timeout))
+                for outcome in run(write_batch, todo, jobs=jobs, timeout=batch_timeout))
+    else:
+        from .cluster import run_batches
+
+        done = run_batches(client, todo)
     failed = 0
     with FilesTable(files) as table:
-        paths = list(paths)
-        size = batch_size(len(paths))
-        todo = batches(paths, folders, errors, pairing, size)
-        batch_timeout = None if timeout is None else timeout * size
-        for outcome in run(write_batch, todo, jobs=jobs, timeout=batch_timeout):
-            rows = outcome.value if outcome.ok else _file_by_file(outcome.item, jobs, timeout)
+        for _, rows in done:
             failed += sum(row['error'] is not None for row in rows)
             table.add(rows)
             if advance is not None:

@@ -61,6 +61,9 @@ def make_parser():
                        help="how note-offs close notes (read_arrays' pairing; default fifo)")
     notes.add_argument('--strict', action='store_true',
                        help='leave out the files strict reading refuses (default: read them tolerantly)')
+    notes.add_argument('--scheduler', metavar='ADDRESS',
+                       help="run on this Dask cluster's workers (tcp://host:8786), not on local processes; "
+                            "pip install 'midox[dask]'")
     return parser
 
 
@@ -204,15 +207,31 @@ def _notes(args):
             raise ProgramError(f'cannot write {str(path)!r}: no folder {str(path.parent)!r}')
         if path.is_file() and path != files_table:
             raise ProgramError(f'{str(path)!r} is a file: a Parquet dataset is a folder of parts')
+    client = _dask_client(args.scheduler) if args.scheduler else None
     try:
         with corpus.progress_bar(len(files), _progress(args)) as advance:
             failed = collect(files, folders, files_table, jobs=args.jobs, timeout=args.timeout,
-                             errors='strict' if args.strict else 'ignore', pairing=args.pairing, advance=advance)
+                             errors='strict' if args.strict else 'ignore', pairing=args.pairing, advance=advance,
+                             client=client)
     except OSError as error:
         raise ProgramError(f'cannot write the output: {describe(error)}') from None
+    finally:
+        if client is not None:
+            client.close()
     print(f'{PROG} notes: {len(files)} files; notes in {output}/, files table {files_table}; '
           f'{failed} file{"s" if failed != 1 else ""} not read', file=sys.stderr)
     return EXIT_OK
+
+
+def _dask_client(address):
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise ProgramError("--scheduler needs Dask: pip install 'midox[dask]'") from None
+    try:
+        return Client(address)          # waits as long as Dask's config says (distributed.comm.timeouts.connect)
+    except (OSError, TimeoutError) as error:
+        raise ProgramError(f'cannot reach the Dask scheduler at {address}: {describe(error)}') from None
 
 
 COMMANDS = {'info': _info, 'check': _check, 'notes': _notes}

@@ -272,3 +272,28 @@ def test_notes_of_broken_files(broken_folder, tmp_path):
     assert read_dataset(tmp_path / 'hung.parquet').num_rows == 4
     done = midox_command('notes', broken_folder, '-o', tmp_path / 'no' / 'such' / 'notes.parquet')
     assert done.returncode == 1 and "no folder" in done.stderr
+
+
+# --- midox stats ----------------------------------------------------------------------------------------------
+
+@needs_corpus
+def test_stats_sum_up_the_corpus(tmp_path, broken_folder):
+    paths = FILES
+    done = midox_command('stats', CORPUS, '--plot', tmp_path / 'stats.png', '--jobs', 2)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    arrays = [midox.read_arrays(path, errors='ignore') for path in paths]
+    notes = np.concatenate([found.notes for found in arrays])
+    pitched = notes[notes['channel'] != 9]
+    with_problems = sum(bool(found.problems) for found in arrays)
+    assert lines[0].startswith(f'files: {len(paths):,} ({len(paths):,} read, 0 failed, {with_problems:,} read with '
+                               f'problems)')
+    assert lines[1] == f'notes: {len(notes):,} ({len(notes) - len(pitched):,} on the drum channel)'
+    counts = np.bincount(pitched['pitch'], minlength=128)
+    top = int(np.argmax(counts))
+    assert f'most common {top} ({counts[top]:,})' in done.stdout
+    lengths = [found.length for found in arrays if found.type != 2]
+    assert f'total {sum(lengths) / 3600:,.1f} h' in done.stdout
+    assert (tmp_path / 'stats.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    broken = midox_command('stats', broken_folder)
+    assert broken.returncode == 0 and 'files: 6 (6 read, 0 failed, 4 read with problems)' in broken.stdout

@@ -3,6 +3,7 @@
     midox info FILE...                      what a file holds: type, tracks, timing, length, messages, problems
     midox check PATH... [--format F]        which files strict reading refuses, and what tolerant reading finds
     midox notes PATH... -o notes.parquet    every note of every file (and controls, tempos, files) as Parquet
+    midox stats PATH... [--plot IMAGE]      a corpus in numbers: files, notes, lengths, pitches, tempos, ...
 
 PATH is a file or a folder (searched recursively for .mid, .midi, .kar and .rmi files). The corpus commands
 run on all cores (--jobs), report a file that crashes or hangs a worker (--timeout) instead of stopping, give
@@ -11,6 +12,7 @@ their results in a stable order, and show a progress bar when stderr is a termin
 import argparse
 import collections
 import csv
+import importlib.util
 import json
 import sys
 
@@ -64,6 +66,11 @@ def make_parser():
     notes.add_argument('--scheduler', metavar='ADDRESS',
                        help="run on this Dask cluster's workers (tcp://host:8786), not on local processes; "
                             "pip install 'midox[dask]'")
+    stats = commands.add_parser('stats', help='a corpus in numbers', description='Summarise a corpus: files '
+                                'read and failed, notes, lengths, pitches, programs, tempos, time signatures.')
+    corpus_options(stats)
+    stats.add_argument('--plot', metavar='IMAGE', help='also draw the histograms into IMAGE (.png, .svg, '
+                                                       '.pdf; needs matplotlib)')
     return parser
 
 
@@ -234,7 +241,25 @@ def _dask_client(address):
         raise ProgramError(f'cannot reach the Dask scheduler at {address}: {describe(error)}') from None
 
 
-COMMANDS = {'info': _info, 'check': _check, 'notes': _notes}
+def _stats(args):
+    try:
+        from midox.corpus.stats import CorpusStats, file_stats
+    except ImportError as error:
+        raise ProgramError(f"{describe(error)}; midox stats needs NumPy: pip install 'midox[cli]'")
+    if args.plot and importlib.util.find_spec('matplotlib') is None:        # say so before the work
+        raise ProgramError('--plot needs matplotlib: pip install matplotlib')
+    summary = CorpusStats()
+    for outcome in _outcomes(args, file_stats, _files(args)):
+        summary.add(outcome.value if outcome.ok else {'path': str(outcome.item), 'error': outcome.error})
+    for line in summary.report():
+        say(line)
+    if args.plot:
+        summary.plot(args.plot)
+        print(f'{PROG} stats: histograms drawn into {args.plot}', file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {'info': _info, 'check': _check, 'notes': _notes, 'stats': _stats}
 
 
 def main(argv=None):

@@ -15,6 +15,7 @@ from multiprocessing.connection import wait
 # Workers are started with 'spawn' everywhere: fork copies the parent's threads' locks (a progress bar's, a
 # client's), and spawn is what macOS and Windows do anyway.
 _CONTEXT = multiprocessing.get_context('spawn')
+READY = 'ready'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,8 +41,10 @@ def default_jobs():
 
 
 def _work(connection, function):
-    """A worker's loop: (index, item) in, (index, True, value) or (index, False, error text) out."""
+    """A worker's loop: first READY (its imports are done: they do not count against the first item's
+    timeout), then (index, item) in, (index, True, value) or (index, False, error text) out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)        # Ctrl-C is the parent's to handle
+    connection.send(READY)
     while True:
         try:
             task = connection.recv()
@@ -62,6 +65,7 @@ class _Worker:
         self.process = _CONTEXT.Process(target=_work, args=(theirs, function), daemon=True)
         self.process.start()
         theirs.close()
+        self.ready = False          # its READY has come
         self.task = None            # (index, item) being worked on
         self.started = 0.0
 
@@ -111,42 +115,52 @@ def run(function, items, *, jobs=None, timeout=None, window=None):
     workers = []
     try:
         while True:
-            idle = [worker for worker in workers if worker.task is None]
             # hand out items, up to the window (beyond it, wait for the slow one first)
+            while upcoming is not None and len(workers) < jobs:     # they start at once, in parallel
+                workers.append(_Worker(function))
+            idle = [worker for worker in workers if worker.ready and worker.task is None]
             while upcoming is not None and upcoming[0] < next_index + window:
-                if not idle and len(workers) < jobs:
-                    workers.append(_Worker(function))
-                    idle.append(workers[-1])
                 if not idle:
                     break
                 idle.pop().give(*upcoming)
                 upcoming = next(pending, None)
-            busy = [worker for worker in workers if worker.task is not None]
             while next_index in finished:
                 yield finished.pop(next_index)
                 next_index += 1
-            if not busy:
+            waiting = [worker for worker in workers if worker.task is not None or not worker.ready]
+            if not waiting:
                 if upcoming is None:
                     return
                 continue
-            deadline = None if timeout is None else min(worker.started for worker in busy) + timeout
-            ready = wait([worker.connection for worker in busy],
+            busy = [worker for worker in waiting if worker.task is not None]
+            deadline = None if timeout is None or not busy else min(worker.started for worker in busy) + timeout
+            ready = wait([worker.connection for worker in waiting],
                          None if deadline is None else max(0.0, deadline - time.monotonic()))
-            for worker in busy:
-                index, item = worker.task
+            for worker in waiting:
                 if worker.connection in ready:
                     try:
-                        answer_index, ok, value = worker.connection.recv()
+                        answer = worker.connection.recv()
                     except (EOFError, OSError):
                         worker.stop()
+                        workers.remove(worker)
+                        if worker.task is None:         # it died starting: no item can run
+                            raise RuntimeError(f'a worker process failed to start (exit code '
+                                               f'{worker.process.exitcode})') from None
+                        index, item = worker.task
                         finished[index] = Outcome(index, item, error=f'worker crashed (exit code '
                                                                      f'{worker.process.exitcode})')
-                        workers.remove(worker)
                         continue
+                    if answer == READY:
+                        worker.ready = True
+                        continue
+                    index, item = worker.task
+                    answer_index, ok, value = answer
                     assert answer_index == index
                     finished[index] = Outcome(index, item, value) if ok else Outcome(index, item, error=value)
                     worker.task = None
-                elif timeout is not None and time.monotonic() - worker.started >= timeout:
+                elif worker.task is not None and timeout is not None and \
+                        time.monotonic() - worker.started >= timeout:
+                    index, item = worker.task
                     worker.stop()
                     finished[index] = Outcome(index, item, error=f'timed out after {timeout:g} s')
                     workers.remove(worker)

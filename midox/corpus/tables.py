@@ -98,20 +98,29 @@ def files_schema():
 
 def write_batch(batch):
     """Read the files of batch and write its part of each table; return the files' rows (the worker's job)."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     rows, found = [], {name: [] for name in batch.folders}
-    for path in batch.paths:
+    for index, path in enumerate(batch.paths):
         row, tables = read_file(path, tuple(batch.folders), batch.errors, batch.pairing)
         rows.append(row)
         for name, table in tables.items():
-            file_column = pa.DictionaryArray.from_arrays(pa.array([0] * len(table), pa.int32()), pa.array([path]))
-            found[name].append(pa.RecordBatch.from_arrays(
-                [file_column] + [pa.array(table[field]) for field in table.dtype.names], schema=table_schema(name)))
+            found[name].append((index, table))
     for name in batch.folders:
-        # one chunk: Parquet encodes a table of many small chunks (one per file) much more slowly
-        part = pa.Table.from_batches(found[name], schema=table_schema(name)).unify_dictionaries().combine_chunks()
+        schema = table_schema(name)
+        if found[name]:
+            # one column per field for the whole batch (Arrow and Parquet cost per chunk), the file column a
+            # dictionary of the batch's paths
+            table = np.concatenate([table for _, table in found[name]])
+            which = np.repeat(np.array([index for index, _ in found[name]], np.int32),
+                              [len(table) for _, table in found[name]])
+            columns = [pa.DictionaryArray.from_arrays(which, pa.array(batch.paths, pa.string()))]
+            columns += [pa.array(table[field]) for field in table.dtype.names]
+            part = pa.Table.from_arrays(columns, schema=schema)
+        else:
+            part = schema.empty_table()
         # Dictionaries for the file column only: the other columns are numbers that rarely repeat enough.
         pq.write_table(part, batch.part(name), use_dictionary=['file'], row_group_size=max(part.num_rows, 1))
     return rows

@@ -297,3 +297,16 @@ def test_stats_sum_up_the_corpus(tmp_path, broken_folder):
     assert (tmp_path / 'stats.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
     broken = midox_command('stats', broken_folder)
     assert broken.returncode == 0 and 'files: 6 (6 read, 0 failed, 4 read with problems)' in broken.stdout
+
+
+def test_notes_columns(broken_folder, tmp_path):
+    done = midox_command('notes', broken_folder / 'good.mid', '-o', tmp_path / 'notes.parquet', '--columns',
+                         'pitch, start_time,velocity')
+    assert done.returncode == 0, done.stderr
+    table = read_dataset(tmp_path / 'notes.parquet')
+    notes = midox.read_arrays(broken_folder / 'good.mid').notes
+    assert table.column_names == ['file', 'pitch', 'start_time', 'velocity']
+    assert table.to_pydict() == {'file': [str(broken_folder / 'good.mid')], 'pitch': notes['pitch'].tolist(),
+                                 'start_time': notes['start_time'].tolist(), 'velocity': notes['velocity'].tolist()}
+    wrong = midox_command('notes', broken_folder, '-o', tmp_path / 'x.parquet', '--columns', 'pitch,bogus')
+    assert wrong.returncode == 1 and "notes have no field 'bogus'" in wrong.stderr

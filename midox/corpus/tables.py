@@ -20,12 +20,14 @@ BATCH_FILES = 64                # files per batch at most: parts of a few MB on 
 @dataclasses.dataclass(frozen=True)
 class Batch:
     """Consecutive files to read and write as one part per table: folders maps a table name to the dataset
-    folder its part goes to; name is the part's name (``part-<name>.parquet``)."""
+    folder its part goes to; name is the part's name (``part-<name>.parquet``); columns maps a table name to
+    the fields to write (all if it is not there)."""
     name: str
     paths: tuple
     folders: dict
     errors: str = 'ignore'
     pairing: str = 'fifo'
+    columns: dict = dataclasses.field(default_factory=dict)
 
     def part(self, table):
         return pathlib.Path(self.folders[table]) / f'part-{self.name}.parquet'
@@ -37,10 +39,10 @@ def batch_size(count):
     return max(1, min(BATCH_FILES, count // BATCH_FILES))
 
 
-def batches(paths, folders, errors='ignore', pairing='fifo', size=BATCH_FILES):
+def batches(paths, folders, errors='ignore', pairing='fifo', size=BATCH_FILES, columns=None):
     """The Batches of paths, in order, size files each."""
-    return [Batch(f'{start // size:06d}', tuple(map(str, paths[start:start + size])), dict(folders), errors, pairing)
-            for start in range(0, len(paths), size)]
+    return [Batch(f'{start // size:06d}', tuple(map(str, paths[start:start + size])), dict(folders), errors, pairing,
+                  dict(columns or {})) for start in range(0, len(paths), size)]
 
 
 def split(batch):
@@ -77,15 +79,19 @@ def read_file(path, tables, errors, pairing):
     return row, {name: getattr(arrays, name) for name in tables}
 
 
-def table_schema(name):
-    """The Arrow schema of a table's rows: ``file`` (the path, dictionary-encoded), then the fields of
-    midox.arrays.DTYPES[name]."""
+def table_schema(name, fields=None):
+    """The Arrow schema of a table's rows: ``file`` (the path, dictionary-encoded), then fields (default: all
+    of midox.arrays.DTYPES[name], in its order). ValueError names a field the table does not have."""
     import pyarrow as pa
     from midox.arrays import DTYPES
 
     dtype = DTYPES[name]
+    unknown = [field for field in fields or () if field not in dtype.names]
+    if unknown:
+        raise ValueError(f"{name} have no field {', '.join(map(repr, unknown))}; they have "
+                         f"{', '.join(dtype.names)}")
     return pa.schema([('file', pa.dictionary(pa.int32(), pa.string()))]
-                     + [(field, pa.from_numpy_dtype(dtype.fields[field][0])) for field in dtype.names])
+                     + [(field, pa.from_numpy_dtype(dtype.fields[field][0])) for field in fields or dtype.names])
 
 
 def files_schema():
@@ -109,7 +115,7 @@ def write_batch(batch):
         for name, table in tables.items():
             found[name].append((index, table))
     for name in batch.folders:
-        schema = table_schema(name)
+        schema = table_schema(name, batch.columns.get(name))
         if found[name]:
             # one column per field for the whole batch (Arrow and Parquet cost per chunk), the file column a
             # dictionary of the batch's paths
@@ -117,7 +123,7 @@ def write_batch(batch):
             which = np.repeat(np.array([index for index, _ in found[name]], np.int32),
                               [len(table) for _, table in found[name]])
             columns = [pa.DictionaryArray.from_arrays(which, pa.array(batch.paths, pa.string()))]
-            columns += [pa.array(table[field]) for field in table.dtype.names]
+            columns += [pa.array(table[field]) for field in schema.names[1:]]
             part = pa.Table.from_arrays(columns, schema=schema)
         else:
             part = schema.empty_table()
@@ -159,8 +165,8 @@ class FilesTable:
         self._writer.close()
 
 
-def collect(paths, folders, files, *, jobs=None, timeout=None, errors='ignore', pairing='fifo', advance=None,
-            client=None):
+def collect(paths, folders, files, *, jobs=None, timeout=None, errors='ignore', pairing='fifo', columns=None,
+            advance=None, client=None):
     """Write the tables of the files at paths as Parquet datasets: folders maps each table name (of
     TABLE_NAMES) to its folder (made if needed; parts left there by an earlier run are replaced), files is the
     path of the files table. Runs write_batch in worker processes (see run()); timeout is per file (a batch
@@ -168,17 +174,20 @@ def collect(paths, folders, files, *, jobs=None, timeout=None, errors='ignore', 
     the file is found and reported in the files table (error ``worker crashed ...`` or ``timed out ...``) and
     the others are kept.
 
-    client: a dask.distributed Client to run the batches on instead (midox.corpus.cluster; jobs and timeout
+    columns maps a table name to the fields to write (default: all). client: a dask.distributed Client to
+    run the batches on instead (midox.corpus.cluster; jobs and timeout
     are then the cluster's business): the same parts and files table. advance(n) is called as n more files
     are done. Returns the number of files whose row has an error.
     """
+    for name, fields in (columns or {}).items():
+        table_schema(name, fields)              # unknown fields: ValueError now, not in every worker
     for folder in map(pathlib.Path, folders.values()):
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob('part-*.parquet'):
             old.unlink()
     paths = list(paths)
     size = batch_size(len(paths))
-    todo = batches(paths, folders, errors, pairing, size)
+    todo = batches(paths, folders, errors, pairing, size, columns)
     if client is None:
         from .pool import run
 

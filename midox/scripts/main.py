@@ -61,6 +61,8 @@ def make_parser():
     notes.add_argument('--tempos', metavar='TEMPOS.parquet', help='also the tempos (a folder)')
     notes.add_argument('--pairing', choices=('fifo', 'all'), default='fifo',
                        help="how note-offs close notes (read_arrays' pairing; default fifo)")
+    notes.add_argument('--columns', metavar='FIELD,...',
+                       help='the fields of the notes to write, besides file (default: all of them)')
     notes.add_argument('--strict', action='store_true',
                        help='leave out the files strict reading refuses (default: read them tolerantly)')
     notes.add_argument('--scheduler', metavar='ADDRESS',
@@ -214,12 +216,19 @@ def _notes(args):
             raise ProgramError(f'cannot write {str(path)!r}: no folder {str(path.parent)!r}')
         if path.is_file() and path != files_table:
             raise ProgramError(f'{str(path)!r} is a file: a Parquet dataset is a folder of parts')
+    columns = {'notes': tuple(field.strip() for field in args.columns.split(','))} if args.columns else None
+    if columns:
+        try:
+            from midox.corpus.tables import table_schema
+            table_schema('notes', columns['notes'])
+        except ValueError as error:
+            raise ProgramError(str(error)) from None
     client = _dask_client(args.scheduler) if args.scheduler else None
     try:
         with corpus.progress_bar(len(files), _progress(args)) as advance:
             failed = collect(files, folders, files_table, jobs=args.jobs, timeout=args.timeout,
-                             errors='strict' if args.strict else 'ignore', pairing=args.pairing, advance=advance,
-                             client=client)
+                             errors='strict' if args.strict else 'ignore', pairing=args.pairing, columns=columns,
+                             advance=advance, client=client)
     except OSError as error:
         raise ProgramError(f'cannot write the output: {describe(error)}') from None
     finally:

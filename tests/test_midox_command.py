@@ -310,3 +310,27 @@ def test_notes_columns(broken_folder, tmp_path):
                                  'start_time': notes['start_time'].tolist(), 'velocity': notes['velocity'].tolist()}
     wrong = midox_command('notes', broken_folder, '-o', tmp_path / 'x.parquet', '--columns', 'pitch,bogus')
     assert wrong.returncode == 1 and "notes have no field 'bogus'" in wrong.stderr
+
+
+# --- midox repair ---------------------------------------------------------------------------------------------
+
+def test_repair_a_folder_and_a_file(broken_folder, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp('repairs')          # outside broken_folder (which is a tmp_path)
+    out = tmp_path / 'repaired'
+    done = midox_command('repair', broken_folder, out, '--jobs', 2)
+    assert done.returncode == 0, done.stderr
+    sources = corpus.find_files([broken_folder])
+    repaired = corpus.find_files([out])
+    assert [path.relative_to(out) for path in repaired] == [path.relative_to(broken_folder) for path in sources]
+    for source, target in zip(sources, repaired):
+        midox.MidiFile(target)          # strict reading takes every repaired file
+        changes = midox.midifiles.repair_file(source, tmp_path / 'again.mid')
+        if changes:
+            assert f'{source}: {len(changes)} change' in done.stdout
+            assert all(f'  {line}' in done.stdout.splitlines() for line in changes)
+    assert done.stderr.strip() == 'midox repair: 6 files, 4 changed, 2 saved as they were, 0 not repaired'
+    assert midox_command('check', out).returncode == 0
+    one = midox_command('repair', broken_folder / 'truncated.mid', tmp_path)
+    assert one.returncode == 0 and (tmp_path / 'truncated.mid').exists()
+    same = midox_command('repair', broken_folder / 'good.mid', broken_folder)
+    assert same.returncode == 1 and 'OUT is IN' in same.stderr

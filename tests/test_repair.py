@@ -1,4 +1,4 @@
-"""Repairing MIDI files (midox.midifiles.repair): repair() and repair_file().
+"""Repairing MIDI files (midox.midifiles.repairs): repair() and repair_file().
 
 - Every corpus file, read tolerantly and repaired, saves and reads back strictly to exactly the repaired
   file; files that needed nothing report no change and keep their messages.
@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import midox
 from midox import Message, MetaMessage, MidiFile, MidiTrack, UnknownMetaMessage
 from midox.midifiles import repair, repair_file
-from midox.midifiles.repair import MAX_DELTA, MAX_TRACKS
+from midox.midifiles.repairs import MAX_DELTA, MAX_TRACKS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = pathlib.Path(os.environ.get('MIDOX_CORPUS', ROOT.parent / 'shared' / 'corpus'))

@@ -2,7 +2,7 @@
 from . import meta, midifiles, tracks, units
 from .meta import KeySignatureError, MetaMessage, MetaSpec, UnknownMetaMessage, add_meta_spec
 from .midifiles import FileProblem, MidiFile, MidiFileWarning
-from .repair import repair, repair_file
+from .repairs import repair, repair_file
 from .tracks import MidiTrack, merge_tracks
 from .units import bpm2tempo, second2tick, tempo2bpm, tick2second
 

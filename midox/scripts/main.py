@@ -2,6 +2,7 @@
 
     midox info FILE...                      what a file holds: type, tracks, timing, length, messages, problems
     midox check PATH... [--format F]        which files strict reading refuses, and what tolerant reading finds
+    midox repair IN OUT                     repaired files that strict reading takes back, and what changed
     midox notes PATH... -o notes.parquet    every note of every file (and controls, tempos, files) as Parquet
     midox stats PATH... [--plot IMAGE]      a corpus in numbers: files, notes, lengths, pitches, tempos, ...
 
@@ -68,6 +69,18 @@ def make_parser():
     notes.add_argument('--scheduler', metavar='ADDRESS',
                        help="run on this Dask cluster's workers (tcp://host:8786), not on local processes; "
                             "pip install 'midox[dask]'")
+    repair = commands.add_parser('repair', help='repair broken files', description='Read each file tolerantly, '
+                                 'repair what a file cannot hold and save it; print what was changed. IN and OUT '
+                                 'are files, or folders (OUT gets the files of IN at the same places).')
+    repair.add_argument('source', metavar='IN', help='a MIDI file, or a folder to search')
+    repair.add_argument('target', metavar='OUT', help='the repaired file, or the folder of repaired files')
+    repair.add_argument('-j', '--jobs', type=int, default=None,
+                        help=f'worker processes for a folder (default: all {corpus.default_jobs()} CPUs)')
+    repair.add_argument('--timeout', type=float, default=DEFAULT_TIMEOUT,
+                        help=f'seconds a file may take (default {DEFAULT_TIMEOUT:g})')
+    repair.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
+                        help='show a progress bar (default: when stderr is a terminal)')
+
     stats = commands.add_parser('stats', help='a corpus in numbers', description='Summarise a corpus: files '
                                 'read and failed, notes, lengths, pitches, programs, tempos, time signatures.')
     corpus_options(stats)
@@ -250,6 +263,41 @@ def _dask_client(address):
         raise ProgramError(f'cannot reach the Dask scheduler at {address}: {describe(error)}') from None
 
 
+def _repair(args):
+    import pathlib
+
+    from midox.corpus.repairs import repair_to, targets
+
+    source, target = pathlib.Path(args.source), pathlib.Path(args.target)
+    if source.is_dir():
+        if target.exists() and not target.is_dir():
+            raise ProgramError(f'{str(target)!r} is a file: a folder is repaired into a folder')
+        args.paths = [source]
+        pairs = targets(_files(args), source, target)
+    elif source.exists():
+        if target.is_dir():
+            target = target / source.name
+        pairs = [(source, target)]
+    else:
+        raise ProgramError(f'no such file or folder: {str(source)!r}')
+    if pairs and pathlib.Path(pairs[0][1]).resolve() == pathlib.Path(pairs[0][0]).resolve():
+        raise ProgramError('OUT is IN: the repair goes to another file')
+    changed = failed = 0
+    for outcome in _outcomes(args, repair_to, pairs):
+        path = outcome.item[0]
+        if not outcome.ok:
+            failed += 1
+            say(f'{path}: not repaired: {outcome.error}')
+        elif outcome.value:
+            changed += 1
+            say(f'{path}: {len(outcome.value)} change{"s" if len(outcome.value) != 1 else ""}')
+            for line in outcome.value:
+                say(f'  {line}')
+    print(f'{PROG} repair: {len(pairs)} file{"s" if len(pairs) != 1 else ""}, {changed} changed, '
+          f'{len(pairs) - changed - failed} saved as they were, {failed} not repaired', file=sys.stderr)
+    return EXIT_ERROR if failed else EXIT_OK
+
+
 def _stats(args):
     try:
         from midox.corpus.stats import CorpusStats, file_stats
@@ -268,7 +316,7 @@ def _stats(args):
     return EXIT_OK
 
 
-COMMANDS = {'info': _info, 'check': _check, 'notes': _notes, 'stats': _stats}
+COMMANDS = {'info': _info, 'check': _check, 'repair': _repair, 'notes': _notes, 'stats': _stats}
 
 
 def main(argv=None):

@@ -19,8 +19,7 @@ def find_files(paths, suffixes=SUFFIXES):
     found, seen = [], set()
     for path in map(pathlib.Path, paths):
         if path.is_dir():
-            candidates = sorted(child for child in path.rglob('*')
-                                if child.suffix.lower() in wanted and child.is_file())
+            candidates = [pathlib.Path(name) for name in sorted(_search(os.fspath(path), wanted))]
         elif path.exists():
             candidates = [path]
         else:
@@ -31,3 +30,13 @@ def find_files(paths, suffixes=SUFFIXES):
                 seen.add(key)
                 found.append(candidate)
     return found
+
+
+def _search(folder, suffixes):
+    """The paths (str: sorting Path objects is slow) of the regular files under folder with these suffixes."""
+    for top, _, names in os.walk(folder):
+        for name in names:
+            if os.path.splitext(name)[1].lower() in suffixes:
+                path = os.path.join(top, name)
+                if os.path.isfile(path):
+                    yield path

@@ -119,11 +119,11 @@ def write_batch(batch):
         if found[name]:
             # one column per field for the whole batch (Arrow and Parquet cost per chunk), the file column a
             # dictionary of the batch's paths
-            table = np.concatenate([table for _, table in found[name]])
             which = np.repeat(np.array([index for index, _ in found[name]], np.int32),
                               [len(table) for _, table in found[name]])
             columns = [pa.DictionaryArray.from_arrays(which, pa.array(batch.paths, pa.string()))]
-            columns += [pa.array(table[field]) for field in schema.names[1:]]
+            columns += [pa.array(np.concatenate([table[field] for _, table in found[name]]))   # one copy
+                        for field in schema.names[1:]]
             part = pa.Table.from_arrays(columns, schema=schema)
         else:
             part = schema.empty_table()

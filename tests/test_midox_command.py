@@ -334,3 +334,54 @@ def test_repair_a_folder_and_a_file(broken_folder, tmp_path_factory):
     assert one.returncode == 0 and (tmp_path / 'truncated.mid').exists()
     same = midox_command('repair', broken_folder / 'good.mid', broken_folder)
     assert same.returncode == 1 and 'OUT is IN' in same.stderr
+
+
+# --- the progress bar and Ctrl-C -------------------------------------------------------------------------------
+
+def test_progress_bar_on_request_only(broken_folder):
+    quiet = midox_command('check', broken_folder)
+    assert 'files/s' not in quiet.stderr and '%' not in quiet.stderr       # stderr is not a terminal
+    shown = midox_command('check', broken_folder, '--progress')
+    assert '/6 [' in shown.stderr and 'files/s' in shown.stderr              # tqdm: done/total, time, rate
+
+
+@needs_corpus
+def test_ctrl_c_stops_every_worker(tmp_path):
+    """SIGINT while the workers are busy: exit status 130, no traceback, no worker left behind."""
+    import signal
+    import time
+
+    folder = tmp_path / 'many'
+    folder.mkdir()
+    for index in range(2000):
+        source = FILES[index % len(FILES)]
+        (folder / f'{index:05d}_{source.name}').symlink_to(source)
+    process = subprocess.Popen([sys.executable, '-c', 'import os, signal, sys; signal.signal(signal.SIGINT, '
+                                'signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])', sys.executable, '-m',
+                                'midox.scripts.main', 'notes', str(folder), '-o', str(tmp_path / 'notes.parquet'),
+                                '--jobs', '2'], cwd=child_process.NEUTRAL_CWD, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)
+        assert process.poll() is None, process.communicate()
+        workers = subprocess.run(['pgrep', '-P', str(process.pid)], capture_output=True, text=True).stdout.split()
+        assert workers, 'no worker processes seen'
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr
+    assert 'Traceback' not in stderr
+    deadline = time.monotonic() + 10
+    while any(map(running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(running, workers)), 'a worker outlived the program'
+
+
+def running(pid):
+    """Whether process pid runs (a zombie waiting for its reaping does not)."""
+    try:
+        with open(f'/proc/{pid}/stat', encoding='ascii', errors='replace') as stat:
+            return stat.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except OSError:
+        return False

@@ -129,6 +129,15 @@ def test_stopping_early_stops_the_workers():
     assert not multiprocessing.active_children()
 
 
+def test_a_worker_killed_while_idle_is_replaced():
+    outcomes = corpus.run(corpus_tasks.square_or_fail, range(6), jobs=1, window=1)
+    assert next(outcomes).value == 0
+    for child in multiprocessing.active_children():
+        child.kill()
+        child.join()
+    assert [outcome.value for outcome in outcomes] == [1, 4, 9, 16, 25]
+
+
 def test_find_files(broken_folder):
     found = corpus.find_files([broken_folder, broken_folder / 'good.mid', broken_folder / 'notes.txt'])
     names = [path.relative_to(broken_folder).as_posix() for path in found]

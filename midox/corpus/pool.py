@@ -122,7 +122,13 @@ def run(function, items, *, jobs=None, timeout=None, window=None):
             while upcoming is not None and upcoming[0] < next_index + window:
                 if not idle:
                     break
-                idle.pop().give(*upcoming)
+                worker = idle.pop()
+                try:
+                    worker.give(*upcoming)
+                except OSError:         # it died while idle (killed from outside): a new one takes its place
+                    worker.stop()
+                    workers.remove(worker)
+                    break
                 upcoming = next(pending, None)
             while next_index in finished:
                 yield finished.pop(next_index)

@@ -36,6 +36,9 @@ def make_parser():
 
     def corpus_options(command):
         command.add_argument('paths', metavar='PATH', nargs='+', help='a MIDI file, or a folder to search')
+        run_options(command)
+
+    def run_options(command):
         command.add_argument('-j', '--jobs', type=int, default=None,
                              help=f'worker processes (default: all {corpus.default_jobs()} CPUs)')
         command.add_argument('--timeout', type=float, default=DEFAULT_TIMEOUT,
@@ -74,12 +77,7 @@ def make_parser():
                                  'are files, or folders (OUT gets the files of IN at the same places).')
     repair.add_argument('source', metavar='IN', help='a MIDI file, or a folder to search')
     repair.add_argument('target', metavar='OUT', help='the repaired file, or the folder of repaired files')
-    repair.add_argument('-j', '--jobs', type=int, default=None,
-                        help=f'worker processes for a folder (default: all {corpus.default_jobs()} CPUs)')
-    repair.add_argument('--timeout', type=float, default=DEFAULT_TIMEOUT,
-                        help=f'seconds a file may take (default {DEFAULT_TIMEOUT:g})')
-    repair.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
-                        help='show a progress bar (default: when stderr is a terminal)')
+    run_options(repair)
 
     stats = commands.add_parser('stats', help='a corpus in numbers', description='Summarise a corpus: files '
                                 'read and failed, notes, lengths, pitches, programs, tempos, time signatures.')
@@ -150,6 +148,8 @@ def _files(args):
         raise ProgramError(str(error)) from None
     if args.jobs is not None and args.jobs < 1:
         raise ProgramError(f'--jobs must be at least 1, not {args.jobs}')
+    if args.timeout <= 0:
+        raise ProgramError(f'--timeout must be more than 0 seconds, not {args.timeout:g}')
     return files
 
 
@@ -187,7 +187,9 @@ def _check(args):
         path, size, ok, error, problems, tolerant_error = _check_row(outcome)
         broken += not ok
         if args.format == 'table':
-            if not ok:
+            if not outcome.ok:          # the worker crashed or hung: no reading to speak of
+                say(f'{path}: {error}')
+            elif not ok:
                 found = f'; tolerant reading: {len(problems)} problem{"s" if len(problems) != 1 else ""}'
                 if tolerant_error:
                     found = f'; tolerant reading fails too: {tolerant_error}'
@@ -195,7 +197,6 @@ def _check(args):
                     shown = SHOWN_PROBLEMS['check']
                     found += ': ' + '; '.join(problems[:shown])
                     found += f'; and {len(problems) - shown} more' if len(problems) > shown else ''
-                
                 say(f'{path}: {error}{found}')
         elif args.format == 'csv':
             writer.writerow([path, size, ok, error or '', ' | '.join(problems), tolerant_error or ''])

@@ -394,3 +394,24 @@ def running(pid):
             return stat.read().rsplit(')', 1)[1].split()[0] != 'Z'
     except OSError:
         return False
+
+
+# --- collecting a table in memory -------------------------------------------------------------------------------
+
+@needs_corpus
+def test_read_table_gives_read_arrays_rows_in_file_order():
+    some = FILES[::5]
+    for jobs in (1, 2):
+        notes = corpus_tables.read_table(some, jobs=jobs)
+        expected = [midox.read_arrays(path, errors='ignore').notes for path in some]
+        assert notes.column('file').to_pylist() == [str(path) for path, rows in zip(some, expected)
+                                                    for _ in range(len(rows))]
+        joined = np.concatenate(expected)
+        for field in joined.dtype.names:
+            assert np.array_equal(notes.column(field).to_numpy(), joined[field]), field
+    tempos = corpus_tables.read_table(some, 'tempos', columns=('tick', 'tempo'), jobs=2).to_pandas()
+    assert list(tempos.columns) == ['file', 'tick', 'tempo']
+    assert tempos['tempo'].tolist() == [tempo for path in some
+                                        for tempo in midox.read_arrays(path, errors='ignore').tempos['tempo'].tolist()]
+    with pytest.raises(ValueError, match='table must be one of'):
+        corpus_tables.read_table(some, 'texts')

@@ -102,19 +102,19 @@ def files_schema():
                       ('problems', pa.list_(pa.string())), ('error', pa.string())])
 
 
-def write_batch(batch):
-    """Read the files of batch and write its part of each table; return the files' rows (the worker's job)."""
+def batch_tables(batch, names):
+    """Read the files of batch: (their rows of the files table, {table name: Arrow table of their rows})."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    rows, found = [], {name: [] for name in batch.folders}
+    rows, found = [], {name: [] for name in names}
     for index, path in enumerate(batch.paths):
-        row, tables = read_file(path, tuple(batch.folders), batch.errors, batch.pairing)
+        row, tables = read_file(path, tuple(names), batch.errors, batch.pairing)
         rows.append(row)
         for name, table in tables.items():
             found[name].append((index, table))
-    for name in batch.folders:
+    arrow = {}
+    for name in names:
         schema = table_schema(name, batch.columns.get(name))
         if found[name]:
             # one column per field for the whole batch (Arrow and Parquet cost per chunk), the file column a
@@ -124,12 +124,52 @@ def write_batch(batch):
             columns = [pa.DictionaryArray.from_arrays(which, pa.array(batch.paths, pa.string()))]
             columns += [pa.array(np.concatenate([table[field] for _, table in found[name]]))   # one copy
                         for field in schema.names[1:]]
-            part = pa.Table.from_arrays(columns, schema=schema)
+            arrow[name] = pa.Table.from_arrays(columns, schema=schema)
         else:
-            part = schema.empty_table()
+            arrow[name] = schema.empty_table()
+    return rows, arrow
+
+
+def write_batch(batch):
+    """Read the files of batch and write its part of each table; return the files' rows (the worker's job)."""
+    import pyarrow.parquet as pq
+
+    rows, arrow = batch_tables(batch, tuple(batch.folders))
+    for name, part in arrow.items():
         # Dictionaries for the file column only: the other columns are numbers that rarely repeat enough.
         pq.write_table(part, batch.part(name), use_dictionary=['file'], row_group_size=max(part.num_rows, 1))
     return rows
+
+
+def _read_batch(batch):
+    """A batch's table (batch.folders names the one table; nothing is written)."""
+    return batch_tables(batch, tuple(batch.folders))[1]
+
+
+def read_table(paths, table='notes', *, jobs=None, timeout=None, errors='ignore', pairing='fifo', columns=None):
+    """The rows of `table` (one of TABLE_NAMES) of every file at paths as one pyarrow Table (``.to_pandas()``
+    for a DataFrame): a ``file`` column, then the table's fields (or columns). Read in worker processes (see
+    run()); the whole result is in memory (for a corpus bigger than memory, write it with collect()). A file
+    that cannot be read, crashes or hangs its worker has no rows.
+    """
+    import pyarrow as pa
+
+    from .pool import run
+
+    if table not in TABLE_NAMES:
+        raise ValueError(f"table must be one of {', '.join(TABLE_NAMES)}, not {table!r}")
+    schema = table_schema(table, columns)
+    paths = list(paths)
+    size = batch_size(len(paths))
+    todo = batches(paths, {table: None}, errors, pairing, size, {table: columns} if columns else None)
+    parts = []
+    for outcome in run(_read_batch, todo, jobs=jobs, timeout=None if timeout is None else timeout * size):
+        if outcome.ok:
+            parts.append(outcome.value[table])
+        else:       # a worker crashed or hung: the files again one by one, keeping those that read
+            parts.extend(single.value[table] for single in
+                         run(_read_batch, split(outcome.item), jobs=jobs, timeout=timeout) if single.ok)
+    return pa.concat_tables(parts, promote_options='none').unify_dictionaries() if parts else schema.empty_table()
 
 
 class FilesTable:

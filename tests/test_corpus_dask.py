@@ -5,7 +5,6 @@ The corpus lives beside the project (../shared/corpus) or where MIDOX_CORPUS poi
 """
 import logging
 
-import numpy as np
 import pytest
 
 import midox
@@ -14,6 +13,7 @@ from midox.corpus import tables as corpus_tables
 from test_midox_command import FILES, midox_command, needs_corpus, read_dataset
 
 distributed = pytest.importorskip('dask.distributed', reason="Dask is not installed (pip install 'midox[dask]')")
+np = pytest.importorskip('numpy', reason="NumPy is not installed (pip install 'midox[dask]')")
 pq = pytest.importorskip('pyarrow.parquet', reason="pyarrow is not installed (pip install 'midox[cli]')")
 from midox.corpus import cluster  # noqa: E402  (needs Dask)
 

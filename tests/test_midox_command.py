@@ -6,6 +6,7 @@ outside the checkout, and the console script once). The corpus lives beside the 
 where MIDOX_CORPUS points.
 """
 import csv
+import importlib.util
 import io
 import json
 import multiprocessing
@@ -16,7 +17,6 @@ import subprocess
 import sys
 import sysconfig
 
-import numpy as np
 import pytest
 
 import midox
@@ -26,8 +26,21 @@ from midox.corpus import tables as corpus_tables
 import child_process
 import corpus_tasks
 
-pa = pytest.importorskip('pyarrow', reason="midox notes needs pyarrow (pip install 'midox[cli]')")
-import pyarrow.parquet as pq  # noqa: E402
+# notes and stats need NumPy, notes pyarrow too (pip install 'midox[cli]'): without them those tests skip; CI
+# installs both (the test extra).
+try:
+    import numpy as np
+except ImportError:
+    np = None
+try:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+except ImportError:
+    pa = pq = None
+needs_plotting = pytest.mark.skipif(np is None or importlib.util.find_spec('matplotlib') is None,
+                                 reason="midox stats --plot needs NumPy and matplotlib")
+needs_pyarrow = pytest.mark.skipif(np is None or pa is None,
+                                   reason="midox notes needs NumPy and pyarrow (pip install 'midox[cli]')")
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = pathlib.Path(os.environ.get('MIDOX_CORPUS', ROOT.parent / 'shared' / 'corpus'))
@@ -217,6 +230,7 @@ def read_dataset(folder):
 
 
 @needs_corpus
+@needs_pyarrow
 def test_notes_equal_read_arrays_file_by_file(tmp_path):
     outputs = {}
     for jobs in (1, 2):
@@ -253,6 +267,7 @@ def test_notes_equal_read_arrays_file_by_file(tmp_path):
                 assert row['problems'] == [corpus.problem_text(problem) for problem in arrays.problems]
 
 
+@needs_pyarrow
 def test_notes_of_broken_files(broken_folder, tmp_path):
     """Tolerant by default; --strict leaves out what strict reading refuses, with the error in the files
     table; a file that hangs its worker (a FIFO nobody writes to) is reported, the others kept."""
@@ -286,6 +301,7 @@ def test_notes_of_broken_files(broken_folder, tmp_path):
 # --- midox stats ----------------------------------------------------------------------------------------------
 
 @needs_corpus
+@needs_plotting
 def test_stats_sum_up_the_corpus(tmp_path, broken_folder):
     paths = FILES
     done = midox_command('stats', CORPUS, '--plot', tmp_path / 'stats.png', '--jobs', 2)
@@ -308,6 +324,7 @@ def test_stats_sum_up_the_corpus(tmp_path, broken_folder):
     assert broken.returncode == 0 and 'files: 6 (6 read, 0 failed, 4 read with problems)' in broken.stdout
 
 
+@needs_pyarrow
 def test_notes_columns(broken_folder, tmp_path):
     done = midox_command('notes', broken_folder / 'good.mid', '-o', tmp_path / 'notes.parquet', '--columns',
                          'pitch, start_time,velocity')
@@ -355,6 +372,7 @@ def test_progress_bar_on_request_only(broken_folder):
 
 
 @needs_corpus
+@needs_pyarrow
 def test_ctrl_c_stops_every_worker(tmp_path):
     """SIGINT while the workers are busy: exit status 130, no traceback, no worker left behind."""
     import signal
@@ -399,6 +417,7 @@ def running(pid):
 # --- collecting a table in memory -------------------------------------------------------------------------------
 
 @needs_corpus
+@needs_pyarrow
 def test_read_table_gives_read_arrays_rows_in_file_order():
     some = FILES[::5]
     for jobs in (1, 2):

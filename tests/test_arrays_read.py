@@ -31,6 +31,8 @@ import midox  # noqa: E402
 from midox.arrays import TABLES, read_arrays  # noqa: E402
 from midox.midifiles.tracks import merge_tracks  # noqa: E402
 
+from smf_bytes import chunk, vlq  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = pathlib.Path(os.environ.get('MIDOX_CORPUS', ROOT.parent / 'shared' / 'corpus'))
 FILES = sorted(path for path in CORPUS.glob('*') if path.suffix.lower() in ('.mid', '.midi', '.kar', '.rmi'))
@@ -276,7 +278,7 @@ def check_common(arrays, expected):
         else:       # the payload says what the message says (it may hold more: extra bytes are ignored)
             wire = bytes(want.bytes())
             if got != wire[varint_end(wire, 2):]:
-                assert midox.MetaMessage.from_bytes(wire[:2] + varint(len(got)) + got) == want.copy(time=0), \
+                assert midox.MetaMessage.from_bytes(wire[:2] + vlq(len(got)) + got) == want.copy(time=0), \
                     f'payload of event {index}'
 
     # the typed tables
@@ -472,21 +474,8 @@ def test_corpus_file(path):
 
 # Files built by hypothesis -------------------------------------------------------------------------------------
 
-def varint(value):
-    out = [value & 0x7F]
-    value >>= 7
-    while value:
-        out.append(value & 0x7F | 0x80)
-        value >>= 7
-    return bytes(reversed(out))
-
-
-def chunk(name, body):
-    return name + struct.pack('>L', len(body)) + body
-
-
 def meta_event(type_byte, body):
-    return bytes([0xFF, type_byte]) + varint(len(body)) + body
+    return bytes([0xFF, type_byte]) + vlq(len(body)) + body
 
 
 channels = st.integers(0, 2)
@@ -523,9 +512,9 @@ known_metas = st.one_of(
 unknown_metas = st.builds(meta_event, st.sampled_from([0x0A, 0x60, 0x7E]), st.binary(max_size=4))
 sysex_bodies = st.lists(data7, max_size=5).map(bytes)
 sysex_events = st.one_of(
-    sysex_bodies.map(lambda body: b'\xf0' + varint(len(body) + 1) + body + b'\xf7'),     # as mido writes them
-    sysex_bodies.map(lambda body: b'\xf0' + varint(len(body)) + body),                    # no F7
-    sysex_bodies.map(lambda body: b'\xf7' + varint(len(body)) + body),                    # escape/continuation
+    sysex_bodies.map(lambda body: b'\xf0' + vlq(len(body) + 1) + body + b'\xf7'),     # as mido writes them
+    sysex_bodies.map(lambda body: b'\xf0' + vlq(len(body)) + body),                    # no F7
+    sysex_bodies.map(lambda body: b'\xf7' + vlq(len(body)) + body),                    # escape/continuation
 )
 system_messages = st.sampled_from([b'\xf8', b'\xfa', b'\xf6', b'\xf2\x01\x02', b'\xf3\x05'])
 events = st.one_of(channel_messages, channel_messages, channel_messages, known_metas, unknown_metas,
@@ -539,7 +528,7 @@ def track_bodies(draw):
     body = bytearray()
     last_status = None
     for event in draw(st.lists(events, max_size=40)):
-        body += varint(draw(deltas))
+        body += vlq(draw(deltas))
         status = event[0]
         if status < 0xF0 and status == last_status and draw(st.booleans()):
             body += event[1:]
@@ -548,7 +537,7 @@ def track_bodies(draw):
         if status != 0xFF:
             last_status = status
     if draw(st.integers(0, 9)):
-        body += varint(draw(deltas)) + meta_event(0x2F, b'')
+        body += vlq(draw(deltas)) + meta_event(0x2F, b'')
     return bytes(body)
 
 
@@ -597,7 +586,7 @@ def test_tempo_changes_in_a_later_track(tempo_tick):
     times are MidiFile's."""
     tempo = meta_event(0x51, b'\x03\x0d\x40')
     first = b'\x00' + tempo + b'\x00\x90\x3c\x40\x83\x60\x80\x3c\x00\x00' + meta_event(0x2F, b'')
-    later = varint(tempo_tick) + meta_event(0x51, b'\x0f\x42\x40') + b'\x00\x90\x40\x40\x81\x00\x40\x00'
+    later = vlq(tempo_tick) + meta_event(0x51, b'\x0f\x42\x40') + b'\x00\x90\x40\x40\x81\x00\x40\x00'
     data = (chunk(b'MThd', struct.pack('>HHH', 1, 2, 96)) + chunk(b'MTrk', first)
             + chunk(b'MTrk', later + b'\x00' + meta_event(0x2F, b'')))
     _, arrays = check_file(data)

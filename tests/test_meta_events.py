@@ -16,15 +16,9 @@ import midox.frozen
 import midox.midifiles.meta as meta
 from midox.midifiles.meta import MetaMessage, UnknownMetaMessage, build_meta_message
 
+from smf_bytes import vlq
+
 BUILT_IN_BYTES = sorted(key for key in meta._META_SPECS if isinstance(key, int))
-
-
-def vlq(value):
-    out = [value & 0x7F]
-    while value > 0x7F:
-        value >>= 7
-        out.append(0x80 | value & 0x7F)
-    return bytes(reversed(out))
 
 
 def file_with_meta(type_byte, payload, delta=0):

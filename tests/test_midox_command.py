@@ -25,6 +25,7 @@ from midox.corpus import tables as corpus_tables
 
 import child_process
 import corpus_tasks
+from smf_bytes import chunk
 
 # notes and stats need NumPy, notes pyarrow too (pip install 'midox[cli]'): without them those tests skip; CI
 # installs both (the test extra).
@@ -58,10 +59,6 @@ def midox_command(*args, console_script=False, env=None):
         program = [sys.executable, '-m', 'midox.scripts.main']
     return subprocess.run(program + [str(arg) for arg in args], capture_output=True, text=True, timeout=TIMEOUT,
                           cwd=child_process.NEUTRAL_CWD, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
-
-
-def chunk(name, body):
-    return name + struct.pack('>L', len(body)) + body
 
 
 def smf(*tracks, file_type=1, division=96):

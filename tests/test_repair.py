@@ -25,6 +25,8 @@ from midox import Message, MetaMessage, MidiFile, MidiTrack, UnknownMetaMessage
 from midox.midifiles import repair, repair_file
 from midox.midifiles.repairs import MAX_DELTA, MAX_TRACKS
 
+from smf_bytes import chunk, vlq
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = pathlib.Path(os.environ.get('MIDOX_CORPUS', ROOT.parent / 'shared' / 'corpus'))
 FILES = sorted(path for path in CORPUS.glob('*') if path.suffix.lower() in ('.mid', '.midi', '.kar', '.rmi'))
@@ -44,26 +46,12 @@ def hexdump(text):
     return bytes.fromhex(' '.join(line.split('#')[0] for line in text.splitlines()))
 
 
-def chunk(name, body):
-    return name + len(body).to_bytes(4, 'big') + body
-
-
 def smf(*tracks, fmt=1, ntracks=None, division=480):
     """A Standard MIDI File whose tracks hold the given events (hex dumps or bytes)."""
     bodies = [hexdump(track) if isinstance(track, str) else track for track in tracks]
     count = len(bodies) if ntracks is None else ntracks
     return (chunk(b'MThd', fmt.to_bytes(2, 'big') + count.to_bytes(2, 'big') + division.to_bytes(2, 'big'))
             + b''.join(chunk(b'MTrk', body) for body in bodies))
-
-
-def vlq(value):
-    """value as a variable-length quantity (any length)."""
-    out = [value & 0x7F]
-    value >>= 7
-    while value:
-        out.append(0x80 | value & 0x7F)
-        value >>= 7
-    return bytes(reversed(out))
 
 
 def tolerant(data, **options):

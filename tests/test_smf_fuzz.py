@@ -31,6 +31,8 @@ from hypothesis import strategies as st
 import midox
 from midox.midifiles.tracks import fix_end_of_track
 
+from smf_bytes import vlq
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = pathlib.Path(os.environ.get('MIDOX_CORPUS', ROOT.parent / 'shared' / 'corpus'))
 # A handful of small files of every kind (type 0 and 1, running status, sysex, meta events).
@@ -319,15 +321,6 @@ def test_mutated_corpus_files(seed, mutations):
 @given(data=st.one_of(st.binary(max_size=600), st.binary(max_size=40).map(lambda tail: b'MThd' + tail)))
 def test_random_bytes(data):
     check(data)
-
-
-def vlq(value):
-    out = [value & 0x7F]
-    value >>= 7
-    while value:
-        out.append(0x80 | value & 0x7F)
-        value >>= 7
-    return bytes(reversed(out))
 
 
 # Events: mostly well formed (channel messages with and without running status, sysex, meta events of every

@@ -1,6 +1,7 @@
 """midox.Message: unit tests of the API, documented differences, and differential tests against mido 1.3.3."""
 import copy
 import fractions
+import io
 import pickle
 import subprocess
 import sys
@@ -176,6 +177,33 @@ def test_skip_checks_takes_out_of_range_values():
     assert msg.data == (300,)
     msg = Message('note_on', True, note=128)
     assert msg.note == 128
+
+
+@given(type_and_name=st.sampled_from([(type_, name) for type_ in TYPES for name in VALUE_NAMES[type_]
+                                       if name != 'data']),
+       value=st.one_of(st.integers(-300, 17000), st.integers(-2 ** 20, 2 ** 20)))
+def test_bytes_of_a_skip_checks_value_are_its_own_or_value_error(type_and_name, value):
+    """Whatever skip_checks let in, bytes() gives 0..255 that decode to the same message, or raises ValueError
+    naming the value (mido gives values outside 0..255, or another message's bytes)."""
+    type_, name = type_and_name
+    msg = Message(type_, skip_checks=True, **{name: value})
+    low, high = RANGES[name]
+    if low <= value <= high:
+        assert Message.from_bytes(msg.bytes()) == msg
+    else:
+        with pytest.raises(ValueError, match=f'{name} must be in range {low}..{high}'):
+            msg.bytes()
+        with pytest.raises(ValueError, match=name):
+            midox.MidiFile(tracks=[[msg]]).save(file=io.BytesIO())
+
+
+def test_bytes_of_skip_checks_values_out_of_range_raise():
+    with pytest.raises(ValueError, match='frame_type must be in range 0..7'):
+        Message('quarter_frame', frame_type=-290, skip_checks=True).bytes()     # mido: [241, -4640]
+    with pytest.raises(ValueError, match='channel must be in range 0..15'):
+        Message('note_on', channel=20, skip_checks=True).bin()      # mido: note_on on channel 4
+    with pytest.raises(ValueError, match='data bytes must be in range 0..127'):
+        Message('sysex', data=[1, 300], skip_checks=True).hex()
 
 
 # --- documented differences: values are ints, skip_checks ---------------------------------------------------
@@ -796,9 +824,9 @@ def test_encode_message():
     assert encode_message({'type': 'quarter_frame', 'time': 0, 'frame_type': 3, 'frame_value': 4}) == [0xF1, 0x34]
     assert encode_message({'type': 'songpos', 'time': 0, 'pos': 300}) == [0xF2, 300 & 0x7F, 300 >> 7]
     assert encode_message({'type': 'clock', 'time': 0}) == [0xF8]
-    # values are not checked
-    assert encode_message({'type': 'note_on', 'time': 0, 'channel': 0, 'note': 200, 'velocity': -1}) == [
-        0x90, 200, -1]
+    # values are not checked before encoding, but a value out of range cannot be encoded (mido: [0x90, 200, -1])
+    with pytest.raises(ValueError, match='note must be in range 0..127'):
+        encode_message({'type': 'note_on', 'time': 0, 'channel': 0, 'note': 200, 'velocity': -1})
     with pytest.raises(LookupError):
         encode_message({'type': 'bogus', 'time': 0})
 
@@ -813,10 +841,18 @@ def test_encode_message_same_as_mido(kwargs):
                               'quarter_frame', 'song_select', 'sysex']),
        values=st.lists(st.integers(-300, 20000), min_size=3, max_size=3))
 def test_encode_message_unchecked_values_same_as_mido(type_, values):
+    """mido's bytes where every value is in its range; ValueError where mido gives values outside 0..255 or
+    the bytes of another message."""
     msgdict = mido.messages.specs.make_msgdict(type_, {})
     for name, value in zip(VALUE_NAMES[type_], values):
         msgdict[name] = [value] if name == 'data' else value
-    assert encode_message(dict(msgdict)) == mido.messages.encode.encode_message(msgdict)
+    in_range = all(0 <= value <= 127 if name == 'data' else RANGES[name][0] <= value <= RANGES[name][1]
+                   for name, value in zip(VALUE_NAMES[type_], values))
+    if in_range:
+        assert encode_message(dict(msgdict)) == mido.messages.encode.encode_message(msgdict)
+    else:
+        with pytest.raises(ValueError, match='must be in range'):
+            encode_message(dict(msgdict))
 
 
 def test_submodules_reachable_like_mido():

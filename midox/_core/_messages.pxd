@@ -24,7 +24,8 @@ cdef class Message(BaseMessage):
     cdef int _put_extra(self, object name, object value, bint check, bint trusted) except -1
     cdef int _apply(self, PyObject **given, dict unknown, bint check, bint trusted) except -1
     cdef int _assign(self, dict values, bint check, bint trusted=*) except -1
-    cdef int _wire_ints(self, int *out) noexcept
+    cdef int _wire_ints(self, int *out) except -1
+    cdef list _sysex_wire(self)
     cpdef list bytes(self)
 
 

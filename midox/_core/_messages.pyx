@@ -25,7 +25,7 @@ from midox._core._checks cimport checked_data, checked_int, validate_time
 from midox._core._checks import check_value
 from midox._core._specs cimport (
     A_CHANNEL, A_CONTROL, A_DATA, A_FRAME_TYPE, A_FRAME_VALUE, A_NOTE, A_PITCH, A_POS, A_PROGRAM, A_SONG, A_VALUE,
-    A_VELOCITY, ATTR_DEFAULT, ATTR_IDS, ATTR_NAMES, DATA_SLOT, ENC_NIBBLES, ENC_PLAIN, ENC_SIGNED14, ENC_SYSEX,
+    A_VELOCITY, ATTR_DEFAULT, ATTR_IDS, ATTR_MAX, ATTR_MIN, ATTR_NAMES, DATA_SLOT, ENC_NIBBLES, ENC_PLAIN, ENC_SIGNED14, ENC_SYSEX,
     ENC_UNSIGNED14, NUM_ATTRS, NUM_SLOTS, SLOT, TYPE_BY_STATUS, TYPE_IDS, TYPE_NAMES, TYPE_SPECS, TypeSpec,
     is_realtime_status,
 )
@@ -474,10 +474,17 @@ cdef class Message(BaseMessage):
     def __setstate__(self, state):
         self._assign(dict(state), False, True)
 
-    cdef int _wire_ints(self, int *out) noexcept:
-        """Write the encoded values of a non-sysex message to out (unclipped); return how many."""
+    cdef int _wire_ints(self, int *out) except -1:
+        """Write the encoded values of a non-sysex message to out; return how many. ValueError if a value that
+        skip_checks let in is out of its range: its bytes would be out of 0..255 or another message's."""
         cdef const TypeSpec *spec = &TYPE_SPECS[self._type]
-        cdef int value
+        cdef int i, attr, value
+        for i in range(spec.n_values):
+            attr = spec.attrs[i]
+            value = self._v[SLOT[self._type][attr]]
+            if not ATTR_MIN[attr] <= value <= ATTR_MAX[attr]:
+                raise ValueError(f'cannot encode {self!r}: {ATTR_NAMES[attr]} must be in range '
+                                 f'{ATTR_MIN[attr]}..{ATTR_MAX[attr]}')
         out[0] = spec.status | self._v[0]
         if spec.encoding == ENC_SIGNED14 or spec.encoding == ENC_UNSIGNED14:
             value = self._v[1] + (PITCH_OFFSET if spec.encoding == ENC_SIGNED14 else 0)
@@ -490,12 +497,21 @@ cdef class Message(BaseMessage):
             out[2] = self._v[2]
         return spec.length
 
+    cdef list _sysex_wire(self):
+        """F0, the data bytes, F7 as a list of ints; ValueError for a data byte out of 0..127 (skip_checks)."""
+        data = self._sysex()
+        for byte in data:
+            if not 0 <= byte <= 0x7F:
+                raise ValueError(f'cannot encode sysex data byte {byte!r}: data bytes must be in range 0..127')
+        return [0xF0, *data, 0xF7]
+
     cpdef list bytes(self):
-        """Return the encoded message as a list of ints."""
+        """Return the encoded message as a list of ints (ValueError for a value that skip_checks let in out of
+        its range)."""
         cdef int out[3]
         cdef int n
         if TYPE_SPECS[self._type].encoding == ENC_SYSEX:
-            return [0xF0, *self._sysex(), 0xF7]
+            return self._sysex_wire()
         n = self._wire_ints(out)
         if n == 1:
             return [out[0]]

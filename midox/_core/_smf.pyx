@@ -789,13 +789,11 @@ cdef uint64_t _put_track(Output *out, track, str charset, bytes encoding) except
         if TYPE_SPECS[msg._type].status >= 0xF8:
             raise ValueError('realtime messages are not allowed in MIDI files')
         if TYPE_SPECS[msg._type].encoding == ENC_SYSEX:
-            data = bytes(msg.bytes())       # F0, the data bytes, F7
+            data = bytes(msg._sysex_wire())     # F0, the data bytes, F7
             put_sysex(out, ticks, <const uint8_t *>PyBytes_AS_STRING(data) + 1, len(data) - 2, &running)
             continue
-        n = msg._wire_ints(values)
+        n = msg._wire_ints(values)      # raises for a value out of range
         for i in range(n):
-            if not 0 <= values[i] <= (255 if i == 0 else 127):
-                raise ValueError(f'{msg.type} message has a value out of range: {msg!r}')
             message[i] = values[i]
         put_short(out, ticks, message, n, &running)
     _check_file_time(fold.carry)

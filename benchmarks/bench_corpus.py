@@ -13,7 +13,8 @@ output: one Parquet part per batch of consecutive files (midox.corpus.tables.bat
 workers, with a file column. midox writes every column of its notes table; symusic writes the columns it
 has (track, start, duration, pitch, velocity). Wall time, once per job (the runs are long); the parent's peak
 memory (VmHWM, Linux) is measured on a quarter of the files and on all of them: it must not grow with the
-corpus. Rows that miss their target are marked MISSED; the exit status is 0 whatever the numbers are.
+corpus. Beside the 2-jobs scaling, the same ratio for a pure-Python loop that touches no memory shows what
+this machine's two CPUs can give at most. Rows that miss their target are marked MISSED; the exit status is 0 whatever the numbers are.
 """
 import argparse
 import importlib.util
@@ -130,6 +131,34 @@ def run_symusic(paths, out, jobs):
     return time.perf_counter() - started, notes
 
 
+def spin(_=None):
+    """Seconds of a pure-Python loop that touches no memory: what one core computes alone or beside another."""
+    started, total = time.perf_counter(), 0
+    for number in range(15_000_000):
+        total += number
+    return time.perf_counter() - started
+
+
+def spin_beside(barrier, results):
+    barrier.wait()          # both processes have started: they spin at the same time
+    results.put(spin())
+
+
+def machine_scaling():
+    """How much faster two processes of pure computation finish than one does twice: the most any work of two
+    jobs can gain here (virtual CPUs can share a physical core or a clock budget)."""
+    alone = min(spin() for _ in range(2))
+    context = multiprocessing.get_context('spawn')
+    barrier, results = context.Barrier(2), context.Queue()
+    pair = [context.Process(target=spin_beside, args=(barrier, results)) for _ in range(2)]
+    for process in pair:
+        process.start()
+    slower = max(results.get() for _ in pair)
+    for process in pair:
+        process.join()
+    return 2 * alone / slower
+
+
 def run_pretty_midi(paths):
     """pretty_midi's notes of each file, one process; (seconds, files read)."""
     import pretty_midi
@@ -183,6 +212,10 @@ def main(argv=None):
         scaling = times[1] / times[2]
         rows.append(['2 jobs / 1 job', '', '', '', '', f'{scaling:.2f}x',
                      f'>= {SCALING_TARGET}x ' + ('ok' if scaling >= SCALING_TARGET else 'MISSED')])
+        ceiling = machine_scaling()
+        report['machine_scaling'] = ceiling
+        rows.append(['2 processes of pure computation / 1', '', '', '', '', f'{ceiling:.2f}x',
+                     f"this machine's ceiling ({scaling / ceiling:.0%} reached)"])
         if quarter_peak is not None and report['midox_2']['parent_peak_bytes'] is not None:
             rows.append([f'parent peak, {len(quarter):,} files (2 jobs)', '', '', '', f'{quarter_peak / 1e6:.0f} MB',
                          '', 'bounded: about the same as for all files'])

@@ -119,12 +119,18 @@ def batch_tables(batch, names):
         if found[name]:
             # one column per field for the whole batch (Arrow and Parquet cost per chunk), the file column a
             # dictionary of the batch's paths
-            which = np.repeat(np.array([index for index, _ in found[name]], np.int32),
-                              [len(table) for _, table in found[name]])
-            columns = [pa.DictionaryArray.from_arrays(which, pa.array(batch.paths, pa.string()))]
-            columns += [pa.array(np.concatenate([table[field] for _, table in found[name]]))   # one copy
-                        for field in schema.names[1:]]
-            arrow[name] = pa.Table.from_arrays(columns, schema=schema)
+            counts = [len(table) for _, table in found[name]]
+            which = np.repeat(np.array([index for index, _ in found[name]], np.int32), counts)
+            fields = schema.names[1:]
+            columns = {field: np.empty(len(which), found[name][0][1].dtype[field]) for field in fields}
+            start = 0
+            for (_, table), count in zip(found[name], counts):
+                for field in fields:        # every field of a file while its rows are in the cache
+                    columns[field][start:start + count] = table[field]
+                start += count
+            arrow[name] = pa.Table.from_arrays(
+                [pa.DictionaryArray.from_arrays(which, pa.array(batch.paths, pa.string()))] +
+                [pa.array(columns[field]) for field in fields], schema=schema)
         else:
             arrow[name] = schema.empty_table()
     return rows, arrow

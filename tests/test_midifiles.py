@@ -321,6 +321,34 @@ def test_unknown_meta_reads_as_mido_but_keeps_its_delta_fix_4():
     assert saved_bytes(load(data)) == data              # and so midox writes the file back unchanged
 
 
+@given(groups=st.lists(st.integers(0, 127), min_size=1, max_size=40))
+def test_delta_times_of_any_length_read_as_mido(groups):
+    """A variable-length quantity may have any number of bytes: mido's value, however many bits it needs."""
+    delta = bytes([group | 0x80 for group in groups[:-1]] + groups[-1:])
+    data = smf(delta + hexdump('90 3c 40  00 ff 2f 00'))
+    expected = load(data, mido).tracks[0][0].time
+    for errors in ('strict', 'ignore'):
+        assert load(data, errors=errors).tracks[0][0].time == expected
+
+
+def test_a_delta_time_of_a_million_bytes_is_read_whole():
+    """Regression: such a quantity took time quadratic in its length (minutes for 1 MB; see
+    benchmarks/bench_smf.py's long-quantity row for the time now)."""
+    groups = 1_000_000
+    data = smf(b'\xff' * (groups - 1) + hexdump('7f 90 3c 40  00 ff 2f 00'))
+    for errors in ('strict', 'ignore'):
+        assert load(data, errors=errors).tracks[0][0].time == 2 ** (7 * groups) - 1
+
+
+def test_a_length_past_64_bits_is_refused_by_its_size():
+    """mido raises ValueError from str() of a length of more than 4,300 digits; midox says how long it is."""
+    data = smf(hexdump('00 ff 01') + b'\xff' * 20_000 + hexdump('7f 61  00 ff 2f 00'))
+    with pytest.raises(OSError, match='Message length given in 20001 bytes .more than 64 bits. exceeds maximum '
+                                      'length 1000000 .track 0, byte offset 22.'):
+        load(data)
+    assert load(data, errors='ignore').problems[0].what.startswith('event cut off')
+
+
 # --- tolerant reading: recoveries --------------------------------------------------------------------------
 
 TWO_NOTES = '''
@@ -394,6 +422,21 @@ def test_header_declaring_fewer_tracks_than_the_file_holds():
     assert mid.tracks == load(smf(ONE_NOTE, TWO_NOTES)).tracks
     assert problems(mid) == [(None, 10)]
     assert 'declares 1 tracks but the file holds 2; all 2 read' in mid.problems[0].what
+
+
+def test_tolerant_reading_stops_at_the_most_tracks_a_file_holds():
+    """Regression: 2,000,000 empty MTrk chunks (16 MB) took 516 MB and 15 s, and save() then failed. The
+    65,536th chunk and what follows are ignored, with a problem saying where; the result saves and reads back."""
+    extra = 5
+    data = header(ntracks=1) + chunk(b'MTrk', hexdump(ONE_NOTE)) * (0xFFFF + extra)
+    mid = tolerant(data)
+    assert len(mid.tracks) == 0xFFFF and mid.tracks[-1] == mid.tracks[0]
+    ignored_from = len(header()) + 0xFFFF * len(chunk(b'MTrk', hexdump(ONE_NOTE)))
+    assert [tuple(problem) for problem in mid.problems] == [
+        (None, ignored_from, f'more than 65535 track chunks (the most a file holds): the last '
+                             f'{len(data) - ignored_from} bytes of the file ignored'),
+        (None, 10, 'header declares 1 tracks but the file holds 65535; all 65535 read')]
+    assert load(saved_bytes(mid)).tracks == mid.tracks
 
 
 def test_header_declaring_more_tracks_than_the_file_holds():

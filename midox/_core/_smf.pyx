@@ -62,28 +62,45 @@ class FileProblem(tuple):
 # Variable-length quantities (delta times, sysex and meta lengths) -----------------------------------------
 
 cdef object read_vlq(const uint8_t *buf, Py_ssize_t limit, Py_ssize_t *pos):
-    """The variable-length quantity at buf[pos[0]], moving pos[0] past it; None if buf ends (at limit) first.
+    """The variable-length quantity at buf[pos[0]], moving pos[0] past it; None if buf ends (at limit) first
+    (pos[0] is then limit).
 
-    Like mido, any number of bytes is read: past 8 bytes the value grows as a Python int.
+    Like mido, any number of bytes is read: a quantity too big for 64 bits becomes a Python int, in time
+    linear in its length (see _big_vlq).
     """
-    cdef uint64_t value = 0
-    cdef uint8_t byte
-    while pos[0] < limit:
-        byte = buf[pos[0]]
-        pos[0] += 1
-        value = (value << 7) | (byte & 0x7F)
-        if byte < 0x80:
-            return PyLong_FromUnsignedLongLong(value)
-        if value >> 56:
-            big = PyLong_FromUnsignedLongLong(value)
-            while pos[0] < limit:
-                byte = buf[pos[0]]
-                pos[0] += 1
-                big = (big << 7) | (byte & 0x7F)
-                if byte < 0x80:
-                    return big
-            return None
-    return None
+    cdef uint64_t value
+    cdef Py_ssize_t start = pos[0]
+    cdef int found = vlq64(buf, limit, pos, &value)
+    if found == VLQ_DONE:
+        return PyLong_FromUnsignedLongLong(value)
+    if found == VLQ_CUT:
+        return None
+    return _big_vlq(buf + start, pos[0] - start)
+
+
+cdef object _big_vlq(const uint8_t *groups, Py_ssize_t n):
+    """The value of n 7-bit groups (a whole variable-length quantity), most significant first.
+
+    The groups are packed into little-endian bytes from the last one and converted once: shifting a growing
+    Python int by 7 bits for each group would take time quadratic in n.
+    """
+    cdef Py_ssize_t size = (7 * n + 7) // 8, i, k = 0
+    cdef bytes packed = PyBytes_FromStringAndSize(NULL, size)     # ours alone until returned: safe to fill
+    cdef uint8_t *out = <uint8_t *>PyBytes_AS_STRING(packed)
+    cdef uint32_t bits = 0
+    cdef int count = 0
+    for i in range(n - 1, -1, -1):
+        bits |= <uint32_t>(groups[i] & 0x7F) << count
+        count += 7
+        while count >= 8:
+            out[k] = bits & 0xFF
+            k += 1
+            bits >>= 8
+            count -= 8
+    if count:
+        out[k] = bits & 0xFF
+        k += 1
+    return int.from_bytes(packed, 'little')
 
 
 def encode_variable_int(value):
@@ -258,7 +275,9 @@ cdef class Scanner:
         if found == VLQ_CUT:
             return -1
         if self.strict and (found == VLQ_BIG or length > MAX_STRICT_LENGTH):
-            exact = read_vlq(self.buf, self.limit, &start)
+            # a number past 64 bits is not written out: it may have more digits than str() converts
+            exact = (f'{length}' if found == VLQ_DONE else
+                     f'given in {self.pos - start} bytes (more than 64 bits)')
             raise OSError(f'Message length {exact} exceeds maximum length {MAX_STRICT_LENGTH} {self.where()}')
         if found == VLQ_BIG or length > <uint64_t>(self.limit - self.pos):
             return -1
@@ -444,6 +463,11 @@ cdef tuple _scan_tolerant(Scanner s, EventSink sink):
     while s.size - pos >= 8:
         chunk_size = be32(s.buf + pos + 4)
         if memcmp(s.buf + pos, b'MTrk', 4) == 0:
+            if ntracks_read == MAX_TRACKS:      # what a file can hold; reading on would only take memory
+                problem(FileProblem(None, pos, f'more than {MAX_TRACKS} track chunks (the most a file holds): '
+                                               f'the last {s.size - pos} bytes of the file ignored'))
+                pos = s.size
+                break
             start = pos + 8
             end = s.size if chunk_size > <uint64_t>(s.size - start) else start + <Py_ssize_t>chunk_size
             if chunk_size > <uint64_t>(s.size - start):
@@ -617,8 +641,8 @@ cdef int put_header(Output *out, object fmt, Py_ssize_t ntracks, int division) e
     """The MThd chunk."""
     if not -0x8000 <= fmt <= 0x7FFF:
         raise ValueError(f'file format {fmt} does not fit the header (0, 1 or 2)')
-    if ntracks > 0xFFFF:
-        raise ValueError(f'a MIDI file holds at most 65535 tracks, not {ntracks}')
+    if ntracks > MAX_TRACKS:
+        raise ValueError(f'a MIDI file holds at most {MAX_TRACKS} tracks, not {ntracks}')
     reserve(out, 14)
     memcpy(out.data + out.size, b'MThd\x00\x00\x00\x06', 8)
     put_be16(out.data + out.size + 8, fmt & 0xFFFF)

@@ -1,6 +1,8 @@
 #!/usr/bin/env python
 """Time midox against mido on a corpus of real Standard MIDI Files: load, save, merged iteration, length,
-and the memory of a loaded file; symusic (a C++ note-level library) for context when it is installed.
+and the memory of a loaded file; symusic (a C++ note-level library) for context when it is installed. Then
+files made to be slow (a delta time of a million bytes, millions of empty track chunks): midox's time and
+peak memory loading each.
 
     python benchmarks/bench_smf.py                  # full run, about 2 to 3 minutes on 2 cores
     python benchmarks/bench_smf.py --quick          # a quarter of the corpus, mido timed once (~35 s)
@@ -230,6 +232,55 @@ def load_memory(midi_file, data):
 
 
 # --- report -----------------------------------------------------------------------------------------------
+
+HOSTILE_TARGET_S = 1.0      # a hostile file of a few MB loads in well under this
+
+
+def hostile_files():
+    """(what, bytes, read strictly too) of files made to take time or memory: one delta time of a million bytes
+    of variable-length quantity (and a tenth of it, which mido can read in seconds), and 2,000,000 empty track
+    chunks (read tolerantly: a strict reading takes the header's count)."""
+    def smf(track_chunks):
+        return b"MThd\x00\x00\x00\x06\x00\x01\x00\x01\x00\x60" + track_chunks
+
+    def long_delta(groups):
+        body = b"\xff" * (groups - 1) + b"\x7f\x90\x3c\x40\x00\xff\x2f\x00"
+        return smf(b"MTrk" + len(body).to_bytes(4, "big") + body)
+
+    return [("one delta time of 100,000 bytes", long_delta(100_000), True),
+            ("one delta time of 1,000,000 bytes", long_delta(1_000_000), True),
+            ("2,000,000 empty MTrk chunks", smf(b"MTrk\x00\x00\x00\x00" * 2_000_000), False)]
+
+
+def hostile_rows(mido_too):
+    """Time and peak memory of loading each hostile file with midox (strict where it applies, then
+    errors='ignore'); mido's strict time for the small one when mido_too."""
+    rows = []
+    for what, data, strict in hostile_files():
+        cells = [what, f"{len(data) / 1e6:.1f} MB"]
+        slowest = 0.0
+        for errors in ("strict", "ignore"):
+            if errors == "strict" and not strict:
+                cells.append("")
+                continue
+            tracemalloc.start()
+            started = time.perf_counter()
+            midox.MidiFile(file=io.BytesIO(data), errors=errors)
+            seconds = time.perf_counter() - started
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            slowest = max(slowest, seconds)
+            cells.append(f"{format_seconds(seconds * 1e9)}, {peak / 1e6:.0f} MB")
+        mido_seconds = None
+        if mido_too and strict and len(data) < 200_000:
+            started = time.perf_counter()
+            mido.MidiFile(file=io.BytesIO(data))
+            mido_seconds = time.perf_counter() - started
+        cells.append("" if mido_seconds is None else format_seconds(mido_seconds * 1e9))
+        cells += [f"< {HOSTILE_TARGET_S:g} s", "ok" if slowest < HOSTILE_TARGET_S else "MISSED"]
+        rows.append(cells)
+    return rows
+
 
 def make_row(operation, input_, unit, values, target, megabytes=None, symusic_megabytes=None):
     """values: {'mido': .., 'midox': .., 'symusic': .. or None} in nanoseconds (unit 'ns') or bytes."""
@@ -494,6 +545,10 @@ def main(argv=None):
                          {"mido": memory["mido"][1], "midox": memory["midox"][1]}, None))
 
     print_table(rows, symusic is not None)
+    print()
+    hostile = hostile_rows(mido_too=True)
+    print_columns(["hostile file", "size", "midox strict", "midox errors='ignore'", "mido strict", "target", ""],
+                  hostile, right={1, 2, 3, 4})
     elapsed = time.perf_counter() - started
     print()
     checked_files = len(set(names) | {largest_name})
@@ -515,8 +570,10 @@ def main(argv=None):
         print("symusic: not installed (pip install symusic); no context columns.")
     for note in notes:
         print(note)
-    missed = [row for row in rows if row["met"] is False]
-    print(f"{len(missed)} of {sum(row['met'] is not None for row in rows)} targets missed; ran in "
+    print("hostile files: time of one load and tracemalloc's peak; mido takes time quadratic in the length of "
+          "a delta time (minutes for the 1,000,000-byte one: not run).")
+    missed = [row for row in rows if row["met"] is False] + [row for row in hostile if row[-1] == "MISSED"]
+    print(f"{len(missed)} of {sum(row['met'] is not None for row in rows) + len(hostile)} targets missed; ran in "
           f"{elapsed:.1f} s; {load_average()} at the end.")
 
     if args.json:
@@ -525,7 +582,8 @@ def main(argv=None):
                       largest_file=largest_name, corpus_megabytes=corpus_mb, corpus_messages=message_count,
                       checked_track_messages=checked_load, checked_iterated_messages=checked_iteration,
                       meta_messages=meta_count, meta_share_of_load=meta_share, meta_load_ns_each=meta_each_ns,
-                      load_average_at_end=load_average(), elapsed_s=round(elapsed, 2), notes=notes, rows=rows)
+                      load_average_at_end=load_average(), elapsed_s=round(elapsed, 2), notes=notes, rows=rows,
+                      hostile_files=hostile)
         write_json(args.json, report)
     return 0
 

@@ -438,7 +438,7 @@ def check_file(data, **options):
         assert_same_error(error, arrays_error)
         return None
     if arrays_error is not None and any(limit in str(arrays_error) for limit in ARRAY_LIMITS):
-        return None     # beyond what the tables' columns hold (2**63 ticks, 65536 tracks): documented
+        return None     # beyond what the tables' columns hold (2**63 ticks, 2**31 - 1 events): documented
     assert arrays_error is None, f'MidiFile reads what read_arrays refuses: {arrays_error!r}'
     expected = Expected(midifile)
     check_common(arrays, expected)
@@ -577,6 +577,31 @@ def test_smpte_times():
     arrays = read_arrays(data)
     assert arrays.smpte == (24, 4) and arrays.length == 1 / 96
     assert arrays.notes[['start_time', 'end_time']].tolist() == [(0.0, 1 / 96)]
+
+
+@pytest.mark.parametrize('groups', [10, 1_000_000])
+@pytest.mark.parametrize('errors', ['strict', 'ignore'])
+def test_a_delta_time_beyond_2_63_ticks_is_refused_with_its_place(groups, errors):
+    """Arrays hold ticks below 2**63 (README, "Analysing many files"): a longer delta time is a ValueError
+    naming the track and byte offset, and the delta's size in bits when it has more than 64 (a million bytes
+    of quantity are 7,000,000 bits, more digits than str() converts)."""
+    track = b'\xff' * (groups - 1) + b'\x7f\x90\x3c\x40\x00' + meta_event(0x2F, b'')
+    data = chunk(b'MThd', struct.pack('>HHH', 1, 1, 96)) + chunk(b'MTrk', track)
+    expected = f'delta time of {7 * groups} bits takes the track beyond 2[*][*]63 ticks, which arrays cannot ' \
+               f'hold .track 0, byte offset 22.'
+    with pytest.raises(ValueError, match=expected):
+        read_arrays(data, errors=errors)
+
+
+def test_tolerant_reading_stops_at_the_most_tracks_a_file_holds():
+    """As MidiFile: the 65,536th MTrk chunk and what follows are ignored, with the same problems."""
+    track = b'\x00\x90\x3c\x40\x10\x80\x3c\x00\x00' + meta_event(0x2F, b'')
+    data = chunk(b'MThd', struct.pack('>HHH', 1, 1, 96)) + chunk(b'MTrk', track) * 0x10005
+    arrays = read_arrays(data, errors='ignore')
+    midifile = midox.MidiFile(file=io.BytesIO(data), errors='ignore')
+    assert arrays.problems == midifile.problems and len(arrays.problems) == 2
+    assert len(arrays.notes) == 0xFFFF and arrays.notes['track'][-1] == 0xFFFE
+    assert read_arrays(arrays.to_bytes()).notes.tolist() == arrays.notes.tolist()
 
 
 @pytest.mark.parametrize('tempo_tick', [0, 479, 480, 481, 2000])

@@ -157,6 +157,7 @@ cdef struct Output:
 cdef enum:
     MAX_DELTA = 0x0FFFFFFF          # the largest delta time a 4-byte variable-length quantity holds
     MAX_VLQ_BYTES = 10              # a 64-bit value as a variable-length quantity
+    MAX_TRACKS = 0xFFFF             # the header counts the tracks in 16 bits
 
 cdef int grow(Output *out, Py_ssize_t more) except -1
 cdef int delta_too_large(uint64_t delta) except -1

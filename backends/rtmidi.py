@@ -15,7 +15,8 @@ Ports take these options besides the standard ones:
 Differences from mido 1.3.3 (README, "Differences from mido"): ``receive()`` refuses to run while a callback is
 set and raises once the port is closed; ``send()`` checks the message type and whether the port is closed; every byte
 RtMidi delivers goes through midox's parser, so a chunk holding several messages gives all of them (mido keeps
-none); ``close()`` frees the RtMidi client at once, and a callback is never called after ``close()`` returns.
+none); ``close()`` frees the RtMidi client at once, and a callback is never called after ``close()`` returns;
+opening a JACK output waits until JACK has applied its connection, so that nothing sent at once is lost.
 No Python code runs on RtMidi's threads (see ``Input``): closing an input while messages arrive cannot
 deadlock, and a burst sent through JACK by the same process goes through at once, where mido's stalls
 until JACK's client timeout (seconds). The price is that a blocked ``receive()`` and the callback
@@ -25,6 +26,7 @@ As in mido, input ports ignore active sensing (send it freely); inputs and outpu
 clients, so ``open_ioport()`` pairs an Input with an Output.
 """
 import threading
+import time
 
 from .backend import BackendUnavailable
 
@@ -48,6 +50,12 @@ _NAME_BY_API = {api: name for name, api in _API_BY_NAME.items()}
 # (about 32 bytes each); RtMidi drops messages beyond it. Taken every millisecond by default, this is more
 # than a second of a saturated port.
 _QUEUE_SIZE = 16384
+
+# RtMidi connects a JACK output to the port it opens with jack_connect(), which the server applies from a
+# later process cycle: what is sent before then reaches an unconnected port and is lost (seen with a burst
+# sent at once, under load: the first 33 messages of midox-play). Opening waits this long, a few cycles of
+# any usual period (JACK's period is not known here).
+_JACK_CONNECT_SETTLE = 0.05
 
 # The API used when none is named: resolved on first use (see _default_api()).
 _default = {}
@@ -227,6 +235,8 @@ class Output(_RtMidiPort, ports.BaseOutput):
 
     def _open(self, client_name=None, virtual=False, api=None, **kwargs):
         self._rt = self._open_client(rtmidi.MidiOut, _api_to_use(rtmidi.MidiOut, api), client_name, virtual)
+        if self.api == "UNIX_JACK" and not (virtual or client_name is not None):
+            time.sleep(_JACK_CONNECT_SETTLE)
 
     def _send(self, message):
         self._rt.send_message(message.bin())

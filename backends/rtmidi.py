@@ -16,7 +16,7 @@ Differences from mido 1.3.3 (README, "Differences from mido"): ``receive()`` ref
 set and raises once the port is closed; ``send()`` checks the message type and whether the port is closed; every byte
 RtMidi delivers goes through midox's parser, so a chunk holding several messages gives all of them (mido keeps
 none); ``close()`` frees the RtMidi client at once, and a callback is never called after ``close()`` returns;
-opening a JACK output waits until JACK has applied its connection, so that nothing sent at once is lost.
+opening a JACK output waits 50 ms for JACK to apply its connection, so that what is sent at once is not lost.
 No Python code runs on RtMidi's threads (see ``Input``): closing an input while messages arrive cannot
 deadlock, and a burst sent through JACK by the same process goes through at once, where mido's stalls
 until JACK's client timeout (seconds). The price is that a blocked ``receive()`` and the callback

@@ -17,3 +17,8 @@ def square_or_fail(item):
         time.sleep(1.0)
         return 'slow'
     return item * item
+
+
+def slow_start():
+    """A worker's prepare that takes longer than the timeout of the test that uses it."""
+    time.sleep(1.5)

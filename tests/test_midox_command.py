@@ -116,6 +116,14 @@ def test_a_crash_and_a_hang_are_reported_and_the_rest_goes_on():
     assert not multiprocessing.active_children()
 
 
+def test_a_workers_prepare_does_not_count_against_the_timeout():
+    """prepare (the imports a function makes when first called) runs before the first item: a slow one does
+    not make the first items time out."""
+    outcomes = list(corpus.run(corpus_tasks.square_or_fail, [1, 2, 3], jobs=2, timeout=1,
+                               prepare=corpus_tasks.slow_start))
+    assert [(outcome.value, outcome.error) for outcome in outcomes] == [(1, None), (4, None), (9, None)]
+
+
 def test_items_are_handed_out_within_the_window():
     """A slow item holds back the handing out: results waiting for it stay within the window."""
     taken = []

@@ -40,10 +40,12 @@ def default_jobs():
         return os.cpu_count() or 1
 
 
-def _work(connection, function):
-    """A worker's loop: first READY (its imports are done: they do not count against the first item's
-    timeout), then (index, item) in, (index, True, value) or (index, False, error text) out."""
+def _work(connection, function, prepare):
+    """A worker's loop: first prepare() and READY (its imports are done: they do not count against the first
+    item's timeout), then (index, item) in, (index, True, value) or (index, False, error text) out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)        # Ctrl-C is the parent's to handle
+    if prepare is not None:
+        prepare()
     connection.send(READY)
     while True:
         try:
@@ -60,9 +62,9 @@ def _work(connection, function):
 
 
 class _Worker:
-    def __init__(self, function):
+    def __init__(self, function, prepare):
         self.connection, theirs = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_work, args=(theirs, function), daemon=True)
+        self.process = _CONTEXT.Process(target=_work, args=(theirs, function, prepare), daemon=True)
         self.process.start()
         theirs.close()
         self.ready = False          # its READY has come
@@ -94,10 +96,12 @@ class _Worker:
         self.connection.close()
 
 
-def run(function, items, *, jobs=None, timeout=None, window=None):
+def run(function, items, *, jobs=None, timeout=None, window=None, prepare=None):
     """Call function(item) for each item in worker processes; yield an Outcome per item, in input order.
 
     :param function: picklable (a module-level function), as worker processes receive it.
+    :param prepare: None, or a picklable function of no arguments each worker calls once before its first
+        item, outside any timeout: the imports that function makes when first called, for example.
     :param jobs: the number of worker processes (default: default_jobs(); at least 1).
     :param timeout: seconds an item may take; a worker that takes longer is killed and the item gets the error
         ``'timed out after N s'``. None: no limit.
@@ -117,7 +121,7 @@ def run(function, items, *, jobs=None, timeout=None, window=None):
         while True:
             # hand out items, up to the window (beyond it, wait for the slow one first)
             while upcoming is not None and len(workers) < jobs:     # they start at once, in parallel
-                workers.append(_Worker(function))
+                workers.append(_Worker(function, prepare))
             idle = [worker for worker in workers if worker.ready and worker.task is None]
             while upcoming is not None and upcoming[0] < next_index + window:
                 if not idle:

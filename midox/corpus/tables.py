@@ -147,6 +147,12 @@ def write_batch(batch):
     return rows
 
 
+def import_arrow():
+    """What the workers import on their first batch (a worker's prepare: see run())."""
+    import numpy  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+
 def _read_batch(batch):
     """A batch's table (batch.folders names the one table; nothing is written)."""
     return batch_tables(batch, tuple(batch.folders))[1]
@@ -169,12 +175,14 @@ def read_table(paths, table='notes', *, jobs=None, timeout=None, errors='ignore'
     size = batch_size(len(paths))
     todo = batches(paths, {table: None}, errors, pairing, size, {table: columns} if columns else None)
     parts = []
-    for outcome in run(_read_batch, todo, jobs=jobs, timeout=None if timeout is None else timeout * size):
+    for outcome in run(_read_batch, todo, jobs=jobs, timeout=None if timeout is None else timeout * size,
+                       prepare=import_arrow):
         if outcome.ok:
             parts.append(outcome.value[table])
         else:       # a worker crashed or hung: the files again one by one, keeping those that read
             parts.extend(single.value[table] for single in
-                         run(_read_batch, split(outcome.item), jobs=jobs, timeout=timeout) if single.ok)
+                         run(_read_batch, split(outcome.item), jobs=jobs, timeout=timeout, prepare=import_arrow)
+                         if single.ok)
     return pa.concat_tables(parts, promote_options='none').unify_dictionaries() if parts else schema.empty_table()
 
 
@@ -239,7 +247,7 @@ def collect(paths, folders, files, *, jobs=None, timeout=None, errors='ignore', 
 
         batch_timeout = None if timeout is None else timeout * size
         done = ((outcome.item, outcome.value if outcome.ok else _file_by_file(outcome.item, jobs, timeout))
-                for outcome in run(write_batch, todo, jobs=jobs, timeout=batch_timeout))
+                for outcome in run(write_batch, todo, jobs=jobs, timeout=batch_timeout, prepare=import_arrow))
     else:
         from .cluster import run_batches
 
@@ -259,5 +267,5 @@ def _file_by_file(batch, jobs, timeout):
 
     for name in batch.folders:
         batch.part(name).unlink(missing_ok=True)        # what the lost worker may have written
-    return [row for outcome in run(write_batch, split(batch), jobs=jobs, timeout=timeout)
+    return [row for outcome in run(write_batch, split(batch), jobs=jobs, timeout=timeout, prepare=import_arrow)
             for row in (outcome.value if outcome.ok else [file_row(outcome.item.paths[0], outcome.error)])]

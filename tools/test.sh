@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install midox with what its tests need, then run the whole test suite.
+# Install midox with what its tests need, then run the whole test suite, and (without pytest arguments) the
+# sanitizer run and the fuzzers of tools/sanitize.sh.
 # Usage: bash tools/test.sh [pytest arguments]
 #
 # The tests run real components: a JACK server (jackd2, dummy driver) for the rtmidi backend and the
@@ -8,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(jackd2 libportmidi-dev libasound2-dev pkg-config gcc)
+# clang and its sanitizer runtimes: the AddressSanitizer/UBSan build and the fuzzers (tools/sanitize.sh).
+SYSTEM_PACKAGES=(jackd2 libportmidi-dev libasound2-dev pkg-config gcc clang libclang-rt-dev)
 
 missing=()
 if command -v dpkg-query >/dev/null; then
@@ -33,3 +35,8 @@ fi
 # required: fail here, not later, if the PortMidi binding cannot be built.
 MIDOX_PORTMIDI=required python3 -m pip install --quiet -e '.[test]'
 python3 -m pytest "$@"
+# The whole suite (no pytest arguments) goes on under AddressSanitizer and UBSan, then fuzzes every target of
+# tests/fuzz for 60 s on that build (README, "Sanitizers and fuzzing").
+if (($# == 0)); then
+    bash tools/sanitize.sh all 60
+fi

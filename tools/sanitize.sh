@@ -109,19 +109,23 @@ build() {
         export CC CXX=clang++ CFLAGS="$CFLAGS_SAN" LDFLAGS="${SANITIZE[*]}" MIDOX_PORTMIDI=required
         # Two compiler jobs for pip's build too (setup.cfg of the copy only: the project has none).
         printf '[build_ext]\nparallel = 2\n' >setup.cfg
+        # What the build depends on: the sources of the extensions, setup.py and the flags.
+        local stamp
+        stamp=$(cat midox/_core/*.pyx midox/_core/*.pxd backends/*.pyx backends/*.pxd backends/*.h setup.py \
+                    tools/sanitize-ignorelist.txt | sha256sum | cut -d' ' -f1)
+        stamp="$stamp $CFLAGS $LDFLAGS"
         if [ ! -f "$SAN/installed" ]; then
             # No build isolation: the venv's (the interpreter's) Cython and setuptools; the test requirements
             # are normally there already (tools/test.sh installed them), pip installs what is missing.
             "$PY" -m pip install --quiet --no-build-isolation -e '.[test]'
             touch "$SAN/installed"
-            echo "$CFLAGS $LDFLAGS" >"$SAN/flags"
-        else
-            # --force when the flags changed (setup.py only compares the sources' times).
+        elif [ "$(cat "$SAN/stamp" 2>/dev/null)" != "$stamp" ]; then
+            # setup.py compares the sources' times, not the flags: --force when they changed.
             local force=()
-            [ "$(cat "$SAN/flags" 2>/dev/null)" = "$CFLAGS $LDFLAGS" ] || force=(--force)
+            [ "$(cut -d' ' -f2- "$SAN/stamp" 2>/dev/null)" = "$CFLAGS $LDFLAGS" ] || force=(--force)
             "$PY" setup.py --quiet build_ext --inplace --parallel 2 "${force[@]}"
-            echo "$CFLAGS $LDFLAGS" >"$SAN/flags"
         fi
+        echo "$stamp" >"$SAN/stamp"
     )
     # The sanitized modules must be the ones imported from the copy (not another midox of the interpreter).
     (
@@ -149,7 +153,6 @@ report() {    # print the sanitizer reports of this run, if any; fail if there a
 }
 
 run_tests() {
-    build       # copies the tree again and rebuilds what changed (seconds when nothing did)
     local start=$SECONDS status=0
     rm -rf "$REPORTS"
     mkdir -p "$REPORTS"
@@ -169,7 +172,6 @@ run_tests() {
 fuzz() {
     local seconds=${1:?tools/sanitize.sh fuzz SECONDS [target...]}
     shift
-    build       # copies the tree again and rebuilds what changed (seconds when nothing did)
     local preload targets=("$@") failed=()
     preload=$("$PY" -c 'import atheris, os; print(os.path.join(os.path.dirname(os.path.dirname(atheris.__file__)), "asan_with_fuzzer.so"))')
     if ((${#targets[@]} == 0)); then
@@ -208,9 +210,10 @@ fuzz() {
 command=${1:-all}
 (($#)) && shift
 case $command in
+    # Each command builds first: the tree is copied again and only what changed is rebuilt.
     build) build ;;
-    test) run_tests "$@" ;;
-    fuzz) fuzz "$@" ;;
-    all) run_tests; fuzz "${1:-60}" ;;
+    test) build; run_tests "$@" ;;
+    fuzz) build; fuzz "$@" ;;
+    all) build; run_tests; fuzz "${1:-60}" ;;
     *) echo "usage: bash tools/sanitize.sh [build|test|fuzz SECONDS [target...]|all SECONDS] [arguments]" >&2; exit 2 ;;
 esac

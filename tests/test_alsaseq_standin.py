@@ -506,7 +506,8 @@ def test_environ_keeps_a_sanitizer_runtime_first(monkeypatch):
     # tools/sanitize.sh preloads ASan into the interpreter, which must stay first in LD_PRELOAD.
     runtime = "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.so"
     monkeypatch.setenv("LD_PRELOAD", f"{runtime} /opt/other.so")
-    assert alsaseq_standin.environ()["LD_PRELOAD"].split() == [runtime, alsaseq_standin.library(), "/opt/other.so"]
+    expected = [runtime, alsaseq_standin.library(), "/opt/other.so"]
+    assert alsaseq_standin.environ()["LD_PRELOAD"].split() == expected
     monkeypatch.setenv("LD_PRELOAD", "/opt/other.so:/x/asan_with_fuzzer.so")
     assert alsaseq_standin.environ()["LD_PRELOAD"].split() == ["/x/asan_with_fuzzer.so", alsaseq_standin.library(),
                                                                "/opt/other.so"]

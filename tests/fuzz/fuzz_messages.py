@@ -3,8 +3,9 @@
 
 Documented failures: from_bytes and from_hex raise ValueError unless the input is exactly one valid message;
 parse_string raises ValueError for text it cannot read, TypeError for a value of the wrong type and
-LookupError for an unknown message type (as mido 1.3.3 does); parse_string_stream never raises (it reports bad lines). Whatever decodes encodes back: bytes() gives
-the input bytes, hex() and str() read back as an equal message.
+LookupError for an unknown message type (as mido 1.3.3 does); parse_string_stream never raises (it reports
+bad lines). Whatever decodes encodes back: bytes() gives the input bytes, hex() and str() read back as an equal
+message.
 """
 import midox
 

@@ -156,14 +156,15 @@ run_tests() {
     local start=$SECONDS status=0
     rm -rf "$REPORTS"
     mkdir -p "$REPORTS"
-    cd "$SRC"
-    runtime_env "$(asan_runtime)"
-    if (($#)); then
-        "$PY" -m pytest -p no:cacheprovider "$@" || status=$?
-    else
-        "$PY" -m pytest -p no:cacheprovider --durations=25 "${SANITIZE_DESELECT[@]}" || status=$?
-    fi
-    cd "$ROOT"
+    (
+        cd "$SRC"
+        runtime_env "$(asan_runtime)"       # in this subshell only: the fuzz stage preloads another runtime
+        if (($#)); then
+            "$PY" -m pytest -p no:cacheprovider "$@"
+        else
+            "$PY" -m pytest -p no:cacheprovider --durations=25 "${SANITIZE_DESELECT[@]}"
+        fi
+    ) || status=$?
     report || status=1
     echo "tools/sanitize.sh: sanitized tests: exit $status ($((SECONDS - start)) s)"
     return $status
@@ -183,6 +184,8 @@ fuzz() {
     for target in "${targets[@]}"; do
         local work=$SAN/fuzz/$target start=$SECONDS status=0
         mkdir -p "$work/corpus" "$work/artifacts"
+        rm -rf "$REPORTS"
+        mkdir -p "$REPORTS"
         echo "tools/sanitize.sh: fuzzing $target for $seconds s"
         (
             cd "$SRC"
@@ -204,6 +207,7 @@ fuzz() {
         if ((status)); then
             failed+=("$target")
             tail -n 40 "$work/log"
+            report || true      # the sanitizer's report, if it was one
         fi
     done
     if ((${#failed[@]})); then

@@ -86,6 +86,21 @@ def portmidi_candidates():
                     for prefix in ("/opt/homebrew", "/usr/local", "/opt/local") if os.path.isdir(prefix))
 
 
+def sanitizer_options(compiler):
+    """The -fsanitize options the extensions are compiled and linked with (from CFLAGS and LDFLAGS), in order.
+
+    The probe executable needs them when it is linked too: its object is compiled with them, and only the
+    compiler driver, given them, links the sanitizer runtimes that object calls into. (setuptools links
+    executables with the bare compiler, without CFLAGS or LDFLAGS; an extension module gets the runtimes from
+    the process that loads it, so its link needs nothing more.)"""
+    options = []
+    for command in (getattr(compiler, "compiler_so", None), getattr(compiler, "linker_so", None)):
+        for option in command or ():
+            if option.startswith(("-fsanitize", "-fno-sanitize")) and option not in options:
+                options.append(option)
+    return options
+
+
 def link_probe(compiler, args, workdir):
     """Compile and link PROBE with args (Extension arguments); return None, or the compiler's first complaint."""
     source = os.path.join(workdir, "probe.c")
@@ -101,7 +116,8 @@ def link_probe(compiler, args, workdir):
             objects = compiler.compile([source], output_dir=workdir,
                                        include_dirs=["backends", *args.get("include_dirs", [])],
                                        extra_postargs=args.get("extra_compile_args"))
-            compiler.link_executable(objects, "probe", output_dir=workdir, libraries=args.get("libraries"),
+            compiler.link_executable(objects, "probe", output_dir=workdir, extra_preargs=sanitizer_options(compiler),
+                                     libraries=args.get("libraries"),
                                      library_dirs=args.get("library_dirs"),
                                      runtime_library_dirs=args.get("runtime_library_dirs"),
                                      extra_postargs=args.get("extra_link_args"))

@@ -388,7 +388,9 @@ cdef class Stream:
     cdef readonly bint is_input
     cdef readonly bint virtual
 
-    def __cinit__(self):
+    def __cinit__(self, *args, **kwargs):
+        # *args, **kwargs: Cython's argument handling of a __cinit__(self) offsets a NULL argument pointer,
+        # which UBSan reports (tools/sanitize.sh); this signature's does not. __init__ refuses arguments anyway.
         self._stream = NULL
         self._in_sysex = 0
         self._wakeups = 0

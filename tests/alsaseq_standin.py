@@ -66,12 +66,24 @@ def library():
         return _library
 
 
+def _is_sanitizer_runtime(path):
+    """Whether an LD_PRELOAD entry is a sanitizer runtime: clang's (libclang_rt.asan-x86_64.so), gcc's
+    (libasan.so.8) or atheris's (asan_with_fuzzer.so, ubsan_with_fuzzer.so)."""
+    name = os.path.basename(path)
+    return name.startswith(("libclang_rt.", "libasan.", "libubsan.")) or name.endswith("_with_fuzzer.so")
+
+
 def environ(**extra):
-    """A copy of os.environ that loads the stand-in (LD_PRELOAD, prepended), plus extra variables."""
+    """A copy of os.environ that loads the stand-in (LD_PRELOAD, prepended, after a sanitizer runtime), plus
+    extra variables."""
     env = dict(os.environ)
     lib = library()
     preload = [item for item in env.get("LD_PRELOAD", "").replace(":", " ").split() if item != lib]
-    env["LD_PRELOAD"] = " ".join([lib, *preload])
+    # A sanitizer runtime (tools/sanitize.sh preloads ASan into the uninstrumented interpreter) must stay first:
+    # ASan refuses to start otherwise. The stand-in comes right after it, before anything else preloaded.
+    runtimes = [item for item in preload if _is_sanitizer_runtime(item)]
+    others = [item for item in preload if not _is_sanitizer_runtime(item)]
+    env["LD_PRELOAD"] = " ".join([*runtimes, lib, *others])
     if "ALSA_CONFIG_DIR" not in env and (_SYSTEM_ALSA_CONFIG / "alsa.conf").exists():
         env["ALSA_CONFIG_DIR"] = str(_SYSTEM_ALSA_CONFIG)
     env.update({key: str(value) for key, value in extra.items()})

@@ -500,3 +500,14 @@ def test_pygame_midi_lists_and_loops_back():
     assert events[-1][:3] == [0xB0, 7, 99]
     data = [byte for event in events[1:-1] for byte in event]
     assert data[:data.index(0xF7) + 1] == sysex
+
+
+def test_environ_keeps_a_sanitizer_runtime_first(monkeypatch):
+    # tools/sanitize.sh preloads ASan into the interpreter, which must stay first in LD_PRELOAD.
+    runtime = "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.so"
+    monkeypatch.setenv("LD_PRELOAD", f"{runtime} /opt/other.so")
+    expected = [runtime, alsaseq_standin.library(), "/opt/other.so"]
+    assert alsaseq_standin.environ()["LD_PRELOAD"].split() == expected
+    monkeypatch.setenv("LD_PRELOAD", "/opt/other.so:/x/asan_with_fuzzer.so")
+    assert alsaseq_standin.environ()["LD_PRELOAD"].split() == ["/x/asan_with_fuzzer.so", alsaseq_standin.library(),
+                                                               "/opt/other.so"]

@@ -537,7 +537,9 @@ cdef class ArraySink(EventSink):
     cdef readonly Py_ssize_t unclosed_notes
     cdef readonly Py_ssize_t unmatched_note_offs
 
-    def __cinit__(self):
+    def __cinit__(self, *args, **kwargs):
+        # *args, **kwargs: Cython's argument handling of a __cinit__(self) offsets a NULL argument pointer,
+        # which UBSan reports (tools/sanitize.sh); this signature's does not. ArraySink() takes no arguments.
         cdef int kind
         for kind in range(NUM_KINDS):
             self.tables[kind].itemsize = ROW_SIZE[kind]
@@ -868,7 +870,7 @@ cdef int retime(ArraySink sink) except -1:
         table = &sink.tables[kind]
         if kind == NOTES:
             fill_note_seconds(&tmap, <NoteRow *>table.rows, table.n)
-        elif kind != EVENTS:
+        elif kind != EVENTS and table.n:       # an empty table's rows are NULL: no pointer arithmetic on it
             fill_seconds(&tmap, table.rows, table.rows + 8, table.n, table.itemsize)
     PyMem_RawFree(tmap.segments)
     return 0

@@ -33,7 +33,8 @@ cdef struct Scanner:
     uint8_t short[SHORT_MAX]
     bint in_sysex
     bint dropping           # in a sysex that is too long: its data bytes are discarded
-    Py_ssize_t max_sysex    # the longest sysex kept, F0 and F7 included; -1 for no limit
+    bint limited            # max_sysex applies (all zero, as a new object's fields are: no limit)
+    Py_ssize_t max_sysex    # the longest sysex kept, F0 and F7 included, when limited
     uint8_t *sysex          # F0 and the sysex data collected so far (malloc'd, grows)
     Py_ssize_t sysex_len
     Py_ssize_t sysex_cap
@@ -71,9 +72,6 @@ cdef class _ByteStream:
         while messages:
             yield messages.popleft()
 
-    def __cinit__(self):
-        self._scan.max_sysex = -1
-
     def __dealloc__(self):
         free(self._scan.sysex)      # free(NULL) is a no-op
 
@@ -87,7 +85,7 @@ cdef class _ByteStream:
         cdef Scanner *s = &self._scan
         if s.dropping:
             return 0
-        if s.max_sysex >= 0 and s.sysex_len + 2 > s.max_sysex:
+        if s.limited and s.sysex_len + 2 > s.max_sysex:
             s.dropping = True
             self.dropped_sysex += 1
             return 0
@@ -132,7 +130,7 @@ cdef class _ByteStream:
             s.status = 0
             s.in_sysex = True
             s.sysex_len = 0
-            s.dropping = 0 <= s.max_sysex < 2       # not even F0 F7 fits
+            s.dropping = s.limited and s.max_sysex < 2      # not even F0 F7 fits
             if s.dropping:
                 self.dropped_sysex += 1
                 return 0
@@ -188,7 +186,8 @@ cdef class Parser(_ByteStream):
     def __init__(self, data=None, *, max_sysex=None):
         if max_sysex is not None and max_sysex < 0:
             raise ValueError(f'max_sysex must be None or at least 0, not {max_sysex!r}')
-        self._scan.max_sysex = -1 if max_sysex is None else max_sysex
+        self._scan.limited = max_sysex is not None
+        self._scan.max_sysex = 0 if max_sysex is None else max_sysex
         self.messages = deque()
         if data is not None:
             self.feed(data)

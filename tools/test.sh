@@ -9,8 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# clang and its sanitizer runtimes: the AddressSanitizer/UBSan build and the fuzzers (tools/sanitize.sh).
-SYSTEM_PACKAGES=(jackd2 libportmidi-dev libasound2-dev pkg-config gcc clang libclang-rt-dev)
+# clang, its sanitizer runtimes and llvm-symbolizer: the AddressSanitizer/UBSan build and the fuzzers
+# (tools/sanitize.sh).
+SYSTEM_PACKAGES=(jackd2 libportmidi-dev libasound2-dev pkg-config gcc clang libclang-rt-dev llvm)
 
 missing=()
 if command -v dpkg-query >/dev/null; then

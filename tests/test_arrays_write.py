@@ -200,3 +200,22 @@ def test_retime_after_editing_tempos():
     arrays.retime()
     assert arrays.notes['end_time'].tolist() == [0.5, 1.0, 1.5]
     assert arrays.seconds([0, 100, 250]).tolist() == [0.0, 0.5, 1.25]
+
+
+@pytest.mark.parametrize('track, errors, message', [
+    # a real-time message in a track: strict reading keeps it, as mido (found by tests/fuzz/fuzz_arrays.py)
+    ('00 fe 00 ff 2f 00', 'strict', r'^others\[0\]: realtime messages are not allowed in MIDI files$'),
+    # a delta time of 5 bytes: tolerant reading keeps it
+    ('81 80 80 80 00 90 3c 40 00 ff 2f 00', 'ignore',
+     r'^others\[0\]: 268435456 ticks after the event before it: a MIDI file holds delta times of at most '
+     r'268435455 ticks$'),
+])
+def test_what_a_file_cannot_hold_is_refused_naming_its_row(track, errors, message):
+    """As MidiFile.save(): ValueError, here naming the table and row."""
+    body = bytes.fromhex(track)
+    data = b'MThd\x00\x00\x00\x06\x00\x00\x00\x01\x00\x60MTrk' + len(body).to_bytes(4, 'big') + body
+    arrays = read_arrays(data, errors=errors)
+    with pytest.raises(ValueError, match=message):
+        arrays.to_bytes()
+    with pytest.raises(ValueError):
+        midox.MidiFile(file=io.BytesIO(data), errors=errors).save(file=io.BytesIO())

@@ -28,8 +28,8 @@ from libc.string cimport memcpy, memset
 
 from midox._core._meta cimport KEY_SIGNATURE, TEMPO, TEXT, TIME_SIGNATURE, check_meta_event
 from midox._core._smf import timing_from_division
-from midox._core._smf cimport (EventSink, Output, RawEvent, Scanner, begin_track, end_track, new_scanner, next_event,
-                               put_header, put_meta, put_short, put_sysex, scan_smf, take_output)
+from midox._core._smf cimport (MAX_DELTA, EventSink, Output, RawEvent, Scanner, begin_track, end_track, new_scanner,
+                               next_event, put_header, put_meta, put_short, put_sysex, scan_smf, take_output)
 from midox._core._specs cimport TYPE_BY_STATUS, TYPE_SPECS
 
 
@@ -1076,7 +1076,7 @@ cdef class _Writer:
             if e.status < 0x80 or TYPE_BY_STATUS[e.status] < 0:
                 self.bad(kind, item.row, f'status 0x{e.status:02x} is no MIDI message')
             if e.status >= 0xF8:
-                raise ValueError('realtime messages are not allowed in MIDI files')
+                self.bad(kind, item.row, 'realtime messages are not allowed in MIDI files')
             if (e.data1 | e.data2) > 127:
                 self.out_of_range(kind, item.row, row)
             message[0], message[1], message[2] = e.status, e.data1, e.data2
@@ -1141,6 +1141,9 @@ cdef bytes _write(_Writer writer, int fmt, int division, Py_ssize_t ntracks, Py_
                     continue            # one end_of_track closes the track, at its last tick
                 if item.kind == NOTES and not item.is_on and last_off != NULL and _same_off(writer, item, last_off):
                     continue            # notes closed by one note-off (pairing='all') write it once
+                if item.tick - last_tick > MAX_DELTA:
+                    writer.bad(item.kind, item.row, f'{item.tick - last_tick} ticks after the event before it: '
+                                                    f'a MIDI file holds delta times of at most {MAX_DELTA} ticks')
                 writer.put(&out, item, item.tick - last_tick, &running)
                 if item.kind == NOTES and not item.is_on:
                     last_off = item

@@ -717,7 +717,7 @@ cdef class EndOfTrackFold:
     time; the one end_of_track that closes the track takes the time left over, ``carry``."""
     cdef readonly object carry      # delta time of the end_of_track messages dropped since the last one kept
 
-    def __cinit__(self):
+    def __cinit__(self, *args, **kwargs):     # not (self): Cython would offset a NULL pointer (UBSan)
         self.carry = 0
 
     cpdef object delta(self, object item, object delta):

@@ -180,8 +180,9 @@ class MidiArrays:
         Every row is written: edit, add or delete rows and the file says so. Events are ordered by track, tick
         and ``event`` index, so a file read and written unchanged gives the same messages; rows added with
         ``event`` -1 go before the file's events of their tick (note-offs first). Each track ends with one
-        end_of_track at its last tick. Raises ValueError naming the table and row of a value that a MIDI file
-        cannot hold, as MidiFile.save() does."""
+        end_of_track at its last tick. Raises ValueError naming the table and row of what a MIDI file cannot
+        hold, as MidiFile.save() does: a value out of range, a real-time message (which strict reading keeps,
+        as mido), a delta time above 0x0FFFFFFF."""
         tables = {}
         for name in TABLES:
             table = self.__dict__.get(name)

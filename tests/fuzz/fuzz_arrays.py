@@ -14,7 +14,8 @@ from fuzz_smf_strict import DOCUMENTED
 # Every input is read, written and read again: 16 KB (a corpus file's first 16 KB, as seeds) keeps that fast.
 MAX_LEN = 16384
 
-REFUSED_ON_WRITE = ('message time must be at most 268435455 ticks', 'realtime messages are not allowed in MIDI files')
+REFUSED_ON_WRITE = ('a MIDI file holds delta times of at most 268435455 ticks',
+                    'realtime messages are not allowed in MIDI files')
 
 TABLES = ('notes', 'controls', 'pitch_bends', 'programs', 'aftertouch', 'polytouch', 'tempos',
           'time_signatures', 'key_signatures', 'texts', 'sysex')

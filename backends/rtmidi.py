@@ -16,7 +16,8 @@ Differences from mido 1.3.3 (README, "Differences from mido"): ``receive()`` ref
 set and raises once the port is closed; ``send()`` checks the message type and whether the port is closed; every byte
 RtMidi delivers goes through midox's parser, so a chunk holding several messages gives all of them (mido keeps
 none); ``close()`` frees the RtMidi client at once, and a callback is never called after ``close()`` returns;
-opening a JACK output waits 50 ms for JACK to apply its connection, so that what is sent at once is not lost.
+a JACK output waits 0.1 s after opening and before closing (after the last send), so that JACK's cycles take
+what is sent at once after opening or just before closing.
 No Python code runs on RtMidi's threads (see ``Input``): closing an input while messages arrive cannot
 deadlock, and a burst sent through JACK by the same process goes through at once, where mido's stalls
 until JACK's client timeout (seconds). The price is that a blocked ``receive()`` and the callback
@@ -51,11 +52,12 @@ _NAME_BY_API = {api: name for name, api in _API_BY_NAME.items()}
 # than a second of a saturated port.
 _QUEUE_SIZE = 16384
 
-# RtMidi connects a JACK output to the port it opens with jack_connect(), which the server applies from a
-# later process cycle: what is sent before then reaches an unconnected port and is lost (seen with a burst
-# sent at once, under load: the first 33 messages of midox-play). Opening waits this long, a few cycles of
-# any usual period (JACK's period is not known here).
-_JACK_CONNECT_SETTLE = 0.05
+# JACK moves what a client sends once per process cycle, and RtMidi's output is not in step with the cycles at
+# either end: jack_connect() takes effect from a later cycle, so what is sent at once after opening reaches an
+# unconnected port; and closing may unregister the port before a cycle has taken the last messages sent. Both
+# lost 33 messages of midox-play under load. So opening a JACK output waits this long, and closing waits until
+# this long after the last send: a few cycles of any usual period (JACK's period is not known here).
+_JACK_SETTLE = 0.1
 
 # The API used when none is named: resolved on first use (see _default_api()).
 _default = {}
@@ -233,14 +235,19 @@ class Input(_RtMidiPort, ports.BaseInput):
 class Output(_RtMidiPort, ports.BaseOutput):
     """An RtMidi output port."""
 
+    _sent_at = float('-inf')        # time.monotonic() of the last send
+
     def _open(self, client_name=None, virtual=False, api=None, **kwargs):
         self._rt = self._open_client(rtmidi.MidiOut, _api_to_use(rtmidi.MidiOut, api), client_name, virtual)
         if self.api == "UNIX_JACK" and not (virtual or client_name is not None):
-            time.sleep(_JACK_CONNECT_SETTLE)
+            time.sleep(_JACK_SETTLE)
 
     def _send(self, message):
         self._rt.send_message(message.bin())
+        self._sent_at = time.monotonic()
 
     def _close(self):
         rt, self._rt = self._rt, None
+        if getattr(self, "api", None) == "UNIX_JACK":      # no api: opening failed
+            time.sleep(max(0.0, self._sent_at + _JACK_SETTLE - time.monotonic()))
         self._free_client(rt)

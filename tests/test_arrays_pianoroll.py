@@ -186,6 +186,18 @@ def test_a_zero_length_note_draws_nothing_but_widens_the_roll():
     assert roll[60].sum() == 0 and roll[62].tolist() == [90] * 5 + [0] * 5
 
 
+def test_an_instrument_that_draws_nothing_beside_a_pedalled_one(pretty_midi):
+    """Regression (hypothesis): the unpedalled instruments' sum was int64 when none of their notes drew a
+    column (NumPy's bincount of nothing), and adding the pedalled instrument's float64 roll to it failed."""
+    midi = pretty_midi.PrettyMIDI()
+    silent, pedalled = pretty_midi.Instrument(0), pretty_midi.Instrument(0)
+    silent.notes.append(pretty_midi.Note(velocity=90, pitch=60, start=0.5, end=0.5))
+    pedalled.notes.append(pretty_midi.Note(velocity=80, pitch=62, start=0.0, end=0.1))
+    pedalled.control_changes += [pretty_midi.ControlChange(64, 127, 0.05), pretty_midi.ControlChange(64, 0, 0.3)]
+    midi.instruments = [silent, pedalled]
+    assert_same_roll(midi, fs=100, pedal_threshold=64)
+
+
 def test_drums_widen_the_roll_but_draw_nothing():
     roll = pianoroll(np.concatenate((notes((0, 36, 100, 0, 2.0), channel=9), notes((1, 60, 50, 0, 1.0)))), fs=10)
     assert roll.shape == (128, 20)

@@ -267,7 +267,8 @@ def _velocity_sums(row, start, stop, velocity, width, rows=PITCHES):
     ends = stop < width                 # a change at the row's end would fall past it
     changes = np.bincount(np.concatenate((row * width + start, row[ends] * width + stop[ends])),
                           np.concatenate((weight, -weight[ends])), minlength=rows * width).reshape(rows, width)
-    return np.cumsum(changes, axis=1, out=changes)
+    # float64 always: bincount gives int64 when there is nothing to count, whatever the weights' type
+    return np.cumsum(changes, axis=1, dtype=np.float64)
 
 
 def _sustain(roll, ons, offs):

@@ -2,14 +2,15 @@
 # Build every compiled extension of midox with clang's AddressSanitizer and UndefinedBehaviorSanitizer, then run
 # the test suite or the fuzz targets (tests/fuzz/) against that build.
 #
-# Usage: bash tools/sanitize.sh [build|test|fuzz SECONDS|all SECONDS] [pytest or libFuzzer arguments]
+# Usage: bash tools/sanitize.sh [build | test [pytest arguments] | fuzz SECONDS [target...] | all [SECONDS]]
 #   build          (re)build: a venv in .venv-sanitize/ (it sees the interpreter's site-packages, so what
 #                  tools/test.sh installed is reused; atheris is added), a copy of the working tree in
 #                  .venv-sanitize/src/, and the extensions built in place there (the PortMidi binding too:
 #                  MIDOX_PORTMIDI=required). The copy keeps the sanitized .so files away from the normal build.
 #                  Run it again after editing: it copies the tree again and rebuilds what changed.
-#   test [args]    the test suite, on the sanitized build (build runs first: it only rebuilds what changed). Without pytest
-#                  arguments it runs the selection below (SANITIZE_DESELECT); with arguments, exactly those.
+#   test [args]    the test suite, on the sanitized build (build runs first: it only rebuilds what changed).
+#                  Without pytest arguments it runs the selection below (SANITIZE_DESELECT); with arguments,
+#                  exactly those.
 #   fuzz SECONDS [target...]
 #                  each fuzz target of tests/fuzz/ (or the ones named, e.g. smf_strict) for SECONDS seconds
 #                  under libFuzzer (atheris); a finding stops that target and is left in
@@ -24,7 +25,7 @@
 # for fuzzing. Both must come first in LD_PRELOAD; tests/alsaseq_standin.py, which conftest.py uses to restart
 # pytest with the ALSA sequencer stand-in, keeps a sanitizer runtime first. PYTHONMALLOC=malloc makes every
 # Python object a malloc block that ASan guards. The first report of either sanitizer ends the process
-# (halt_on_error, -fno-sanitize-recover=all).
+# (halt_on_error, -fno-sanitize-recover=all). LeakSanitizer runs in the fuzz stage only (see ASAN_OPTIONS_BASE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

@@ -1141,20 +1141,30 @@ cdef bytes _write(_Writer writer, int fmt, int division, Py_ssize_t ntracks, Py_
                     continue            # one end_of_track closes the track, at its last tick
                 if item.kind == NOTES and not item.is_on and last_off != NULL and _same_off(writer, item, last_off):
                     continue            # notes closed by one note-off (pairing='all') write it once
-                if item.tick - last_tick > MAX_DELTA:
-                    writer.bad(item.kind, item.row, f'{item.tick - last_tick} ticks after the event before it: '
-                                                    f'a MIDI file holds delta times of at most {MAX_DELTA} ticks')
+                _check_delta(writer, item, last_tick)
                 writer.put(&out, item, item.tick - last_tick, &running)
                 if item.kind == NOTES and not item.is_on:
                     last_off = item
                 last_tick = item.tick
-            end_track(&out, start, (items[i - 1].tick if i and items[i - 1].track == track else 0) - last_tick)
+            if i and items[i - 1].track == track:
+                # The track ends at its last row's tick, which may be a skipped end_of_track's
+                _check_delta(writer, &items[i - 1], last_tick)
+                end_track(&out, start, items[i - 1].tick - last_tick)
+            else:
+                end_track(&out, start, 0)
     except BaseException:
         free(out.data)      # _smf's writer allocates it
         raise
     finally:
         PyMem_RawFree(items)
     return take_output(&out)
+
+
+cdef int _check_delta(_Writer writer, const Item *item, int64_t last_tick) except -1:
+    if item.tick - last_tick > MAX_DELTA:
+        writer.bad(item.kind, item.row, f'{item.tick - last_tick} ticks after the event before it: '
+                                        f'a MIDI file holds delta times of at most {MAX_DELTA} ticks')
+    return 0
 
 
 cdef inline void _item_of_row(_Writer writer, Item *item, int kind, Py_ssize_t row, bint is_on) noexcept:

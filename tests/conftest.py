@@ -36,6 +36,9 @@ def pytest_configure(config):
     global _no_standin_reason
     config.addinivalue_line(
         "markers", "standin: a device test that needs the ALSA sequencer stand-in (tests/alsaseq) preloaded")
+    # pytest-xdist's own marker, declared for runs without it: tests of one group share an expensive module
+    # fixture, so `--dist loadgroup` (tools/test.sh) runs them in one worker.
+    config.addinivalue_line("markers", "xdist_group(name): run these tests in one pytest-xdist worker")
     try:
         import midox._core._messages  # noqa: F401
     except ImportError as error:

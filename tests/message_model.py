@@ -38,3 +38,9 @@ def valid_message_kwargs(times, data):
         return data if name == 'data' else st.integers(*RANGES[name])
     return st.sampled_from(TYPES).flatmap(lambda type_: st.fixed_dictionaries(
         {'type': st.just(type_)}, optional={name: value(name) for name in VALUE_NAMES[type_] + ('time',)}))
+
+
+def value_id(value):
+    """A test id for a parametrized value: its repr, but 'object()' for a bare object, whose repr holds an address
+    (pytest-xdist needs the same ids in every worker)."""
+    return 'object()' if type(value) is object else repr(value)

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 import midox.messages.checks as checks
 
+from message_model import value_id
+
 
 class Seven(int):
     """An Integral that is not exactly int."""
@@ -51,7 +53,7 @@ def test_range_check_rejects_out_of_range(name, low, high, type_text, value_text
 
 
 @pytest.mark.parametrize('name, low, high, type_text, value_text', RANGE_CHECKS)
-@pytest.mark.parametrize('value', NON_INTEGERS, ids=repr)
+@pytest.mark.parametrize('value', NON_INTEGERS, ids=value_id)
 def test_range_check_rejects_non_integers(name, low, high, type_text, value_text, value):
     check = getattr(checks, name)
     with pytest.raises(TypeError) as info:

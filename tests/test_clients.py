@@ -137,6 +137,7 @@ def corpus_digests(tmp_path_factory):
     return {'mido': {**results[0], **results[1]}, 'midox': results[2]}
 
 
+@pytest.mark.xdist_group('corpus_digests')
 @pytest.mark.parametrize('client', CLIENT_NAMES)
 def test_client_reads_and_writes_the_corpus_as_on_mido(corpus_digests, client):
     expected, got = corpus_digests['mido'], corpus_digests['midox']

@@ -17,6 +17,8 @@ np = pytest.importorskip('numpy', reason="NumPy is not installed (pip install 'm
 pq = pytest.importorskip('pyarrow.parquet', reason="pyarrow is not installed (pip install 'midox[cli]')")
 from midox.corpus import cluster  # noqa: E402  (needs Dask)
 
+pytestmark = pytest.mark.xdist_group('local_cluster')     # one LocalCluster for the module (tools/test.sh)
+
 SOME = FILES[::4]       # enough files for several batches, few enough for a quick test
 
 

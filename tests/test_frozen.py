@@ -12,7 +12,7 @@ from midox import Message
 from midox.frozen import Frozen, FrozenMessage, freeze_message, is_frozen, thaw_message
 from midox.messages import SysexData
 
-from message_model import TYPES, valid_message_kwargs
+from message_model import TYPES, valid_message_kwargs, value_id
 times = st.one_of(st.integers(), st.integers(0, 100), st.floats(allow_nan=False))
 
 
@@ -148,7 +148,7 @@ def test_freeze_none_is_none():
     assert freeze_message(None) is None
 
 
-@pytest.mark.parametrize('thing', [1, 'note_on', [0x90, 60, 64], {'type': 'note_on'}, object()], ids=repr)
+@pytest.mark.parametrize('thing', [1, 'note_on', [0x90, 60, 64], {'type': 'note_on'}, object()], ids=value_id)
 def test_freeze_non_message_raises_value_error(thing):
     with pytest.raises(ValueError, match='^first argument must be a message or None$'):
         freeze_message(thing)
@@ -156,7 +156,7 @@ def test_freeze_non_message_raises_value_error(thing):
         mido.frozen.freeze_message(thing)
 
 
-@pytest.mark.parametrize('thing', [1, 'note_on', object()], ids=repr)
+@pytest.mark.parametrize('thing', [1, 'note_on', object()], ids=value_id)
 def test_thaw_non_message_raises_value_error(thing):
     with pytest.raises(ValueError, match='^first argument must be a message or None$'):
         thaw_message(thing)

@@ -25,7 +25,7 @@ encode_message = midox.messages.encode.encode_message
 
 # --- the message model, written out (mido's spec order) ----------------------------------------------------
 
-from message_model import RANGES, TYPES, VALUE_NAMES
+from message_model import RANGES, TYPES, VALUE_NAMES, value_id
 DEFAULTS = {name: 0 for name in RANGES} | {'velocity': 64, 'data': ()}
 ALL_NAMES = sorted(RANGES) + ['data']
 REALTIME = {'clock', 'start', 'continue', 'stop', 'active_sensing', 'reset'}
@@ -715,7 +715,7 @@ def test_equality():
     assert Message('pitchwheel', pitch=5) != Message('pitchwheel', pitch=5, channel=1)
 
 
-@pytest.mark.parametrize('other', [None, 1, 'note_on', [144, 0, 64], {'type': 'note_on'}, object()], ids=repr)
+@pytest.mark.parametrize('other', [None, 1, 'note_on', [144, 0, 64], {'type': 'note_on'}, object()], ids=value_id)
 def test_equality_with_non_message_raises_type_error(other):
     msg = Message('note_on')
     with pytest.raises(TypeError):

@@ -9,11 +9,11 @@
 #                  MIDOX_PORTMIDI=required). The copy keeps the sanitized .so files away from the normal build.
 #                  Run it again after editing: it copies the tree again and rebuilds what changed.
 #   test [args]    the test suite, on the sanitized build (build runs first: it only rebuilds what changed).
-#                  Without pytest arguments it runs the selection below (SANITIZE_DESELECT); with arguments,
-#                  exactly those.
+#                  Without pytest arguments it runs the selection below (SANITIZE_DESELECT), one pytest-xdist
+#                  worker per core; with arguments, exactly those.
 #   fuzz SECONDS [target...]
 #                  each fuzz target of tests/fuzz/ (or the ones named, e.g. smf_strict) for SECONDS seconds
-#                  under libFuzzer (atheris); a finding stops that target and is left in
+#                  under libFuzzer (atheris), one per core at a time; a finding stops that target and is left in
 #                  .venv-sanitize/fuzz/<target>/artifacts/ (copy it to tests/fuzz/regressions/<target>/).
 #   all SECONDS    build, test, then fuzz every target for SECONDS seconds (the default, with 60).
 #
@@ -82,10 +82,15 @@ asan_runtime() {
 # captured): REPORTS/asan.PID, REPORTS/ubsan.PID, printed by report().
 REPORTS=$SAN/reports
 
-runtime_env() {   # the environment every sanitized process runs with; $1: the library to preload first
+# Test processes (pytest-xdist workers) and fuzz targets run this many at a time: one per core.
+JOBS=$(nproc)
+
+runtime_env() {   # the environment every sanitized process runs with; $1: the library to preload first,
+                  # $2: the folder of the reports (default REPORTS)
+    local reports=${2:-$REPORTS}
     export PYTHONMALLOC=malloc
-    export ASAN_OPTIONS="$ASAN_OPTIONS_BASE:log_path=$REPORTS/asan"
-    export UBSAN_OPTIONS="$UBSAN_OPTIONS_BASE:log_path=$REPORTS/ubsan"
+    export ASAN_OPTIONS="$ASAN_OPTIONS_BASE:log_path=$reports/asan"
+    export UBSAN_OPTIONS="$UBSAN_OPTIONS_BASE:log_path=$reports/ubsan"
     export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-$(command -v llvm-symbolizer || command -v llvm-symbolizer-14 || true)}
     export LD_PRELOAD="$1${LD_PRELOAD:+ $LD_PRELOAD}"
 }
@@ -142,9 +147,9 @@ for m in (p, b):
     echo "tools/sanitize.sh: sanitized build in $SRC ($((SECONDS - start)) s)"
 }
 
-report() {    # print the sanitizer reports of this run, if any; fail if there are
+report() {    # print the sanitizer reports in folder $1 (default REPORTS), if any; fail if there are
     local found=0
-    for file in "$REPORTS"/*; do
+    for file in "${1:-$REPORTS}"/*; do
         [ -s "$file" ] || continue
         found=1
         echo "tools/sanitize.sh: sanitizer report $file:" >&2
@@ -163,7 +168,8 @@ run_tests() {
         if (($#)); then
             "$PY" -m pytest -p no:cacheprovider "$@"
         else
-            "$PY" -m pytest -p no:cacheprovider --durations=25 "${SANITIZE_DESELECT[@]}"
+            "$PY" -m pytest -p no:cacheprovider --durations=25 -n "$JOBS" --dist loadgroup \
+                "${SANITIZE_DESELECT[@]}"
         fi
     ) || status=$?
     report || status=1
@@ -171,10 +177,28 @@ run_tests() {
     return $status
 }
 
+fuzz_target() {   # fuzz target $1 for $2 seconds with runtime $3; its corpus, findings, log and reports are
+                  # in $SAN/fuzz/<target>/
+    local target=$1 seconds=$2 work=$SAN/fuzz/$1
+    rm -rf "$work/reports"
+    mkdir -p "$work/corpus" "$work/artifacts" "$work/reports"
+    cd "$SRC"
+    runtime_env "$3" "$work/reports"
+    # LeakSanitizer on here (one process, no children): libFuzzer checks for unreachable blocks after an input
+    # that allocated more than it freed, and at exit. tools/lsan.supp says what is left out, and why
+    # allocation stacks are 3 calls deep here.
+    export ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=0/detect_leaks=1}:malloc_context_size=3"
+    export LSAN_OPTIONS="suppressions=$SRC/tools/lsan.supp:print_suppressions=0"
+    # -timeout: a hang is an input taking more than 10 s (the known slow cases take less at the targets'
+    # -max_len, 64 KB for files, 4 KB for byte streams and text: tests/fuzz/_fuzzing.py).
+    "$PY" "tests/fuzz/fuzz_$target.py" "$work/corpus" -max_total_time="$seconds" -timeout=10 \
+        -rss_limit_mb=2048 -artifact_prefix="$work/artifacts/" -print_final_stats=1 >"$work/log" 2>&1
+}
+
 fuzz() {
     local seconds=${1:?tools/sanitize.sh fuzz SECONDS [target...]}
     shift
-    local preload targets=("$@") failed=()
+    local preload targets=("$@") failed=() first pids target status index start
     preload=$("$PY" -c 'import atheris, os; print(os.path.join(os.path.dirname(os.path.dirname(atheris.__file__)), "asan_with_fuzzer.so"))')
     if ((${#targets[@]} == 0)); then
         for script in "$SRC"/tests/fuzz/fuzz_*.py; do
@@ -182,34 +206,30 @@ fuzz() {
             targets+=("${name#fuzz_}")
         done
     fi
-    for target in "${targets[@]}"; do
-        local work=$SAN/fuzz/$target start=$SECONDS status=0
-        mkdir -p "$work/corpus" "$work/artifacts"
-        rm -rf "$REPORTS"
-        mkdir -p "$REPORTS"
-        echo "tools/sanitize.sh: fuzzing $target for $seconds s"
-        (
-            cd "$SRC"
-            runtime_env "$preload"
-            # LeakSanitizer on here (one process, no children): libFuzzer checks for unreachable blocks after
-            # an input that allocated more than it freed, and at exit. tools/lsan.supp says what is left out,
-            # and why allocation stacks are 3 calls deep here.
-            export ASAN_OPTIONS="${ASAN_OPTIONS/detect_leaks=0/detect_leaks=1}:malloc_context_size=3"
-            export LSAN_OPTIONS="suppressions=$SRC/tools/lsan.supp:print_suppressions=0"
-            # -timeout: a hang is an input taking more than 10 s (the known slow cases take less at the
-            # targets' -max_len, 64 KB for files, 4 KB for byte streams and text: tests/fuzz/_fuzzing.py).
-            "$PY" "tests/fuzz/fuzz_$target.py" "$work/corpus" -max_total_time="$seconds" -timeout=10 \
-                -rss_limit_mb=2048 -artifact_prefix="$work/artifacts/" -print_final_stats=1 \
-                >"$work/log" 2>&1
-        ) || status=$?
-        grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' "$work/log" | tr '\n' ' '
-        echo
-        echo "tools/sanitize.sh: $target: exit $status ($((SECONDS - start)) s), log $work/log"
-        if ((status)); then
-            failed+=("$target")
-            tail -n 40 "$work/log"
-            report || true      # the sanitizer's report, if it was one
-        fi
+    # JOBS targets at a time, each on a core of its own for SECONDS.
+    for ((first = 0; first < ${#targets[@]}; first += JOBS)); do
+        local batch=("${targets[@]:first:JOBS}")
+        pids=()
+        start=$SECONDS
+        echo "tools/sanitize.sh: fuzzing ${batch[*]} for $seconds s"
+        for target in "${batch[@]}"; do
+            (fuzz_target "$target" "$seconds" "$preload") &
+            pids+=($!)
+        done
+        for index in "${!batch[@]}"; do
+            target=${batch[index]}
+            status=0
+            wait "${pids[index]}" || status=$?
+            local work=$SAN/fuzz/$target
+            grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' "$work/log" | tr '\n' ' '
+            echo
+            echo "tools/sanitize.sh: $target: exit $status ($((SECONDS - start)) s), log $work/log"
+            if ((status)); then
+                failed+=("$target")
+                tail -n 40 "$work/log"
+                report "$work/reports" || true      # the sanitizer's report, if it was one
+            fi
+        done
     done
     if ((${#failed[@]})); then
         echo "tools/sanitize.sh: findings in: ${failed[*]} (inputs in $SAN/fuzz/<target>/artifacts/)" >&2

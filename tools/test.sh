@@ -35,9 +35,12 @@ fi
 
 # required: fail here, not later, if the PortMidi binding cannot be built.
 MIDOX_PORTMIDI=required python3 -m pip install --quiet -e '.[test]'
-python3 -m pytest "$@"
-# The whole suite (no pytest arguments) goes on under AddressSanitizer and UBSan, then fuzzes every target of
-# tests/fuzz for 60 s on that build (README, "Sanitizers and fuzzing").
 if (($# == 0)); then
+    # The whole suite, one pytest-xdist worker per core (tests sharing an expensive module fixture carry an
+    # xdist_group, so one worker runs them); then again under AddressSanitizer and UBSan, and every fuzz target
+    # of tests/fuzz for 60 s on that build (README, "Sanitizers and fuzzing").
+    python3 -m pytest -n "$(nproc)" --dist loadgroup
     bash tools/sanitize.sh all 60
+else
+    python3 -m pytest "$@"
 fi

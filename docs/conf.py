@@ -3,6 +3,8 @@
 midox is imported as installed (``pip install -e '.[docs]'`` in a checkout): its compiled modules exist only in a
 build, so this file puts no source folder on sys.path.
 """
+import re
+
 import midox
 
 project = "midox"
@@ -35,6 +37,10 @@ autodoc_typehints = "description"
 autodoc_mock_imports = []
 
 
+# Only the guide's doctest blocks are run: the docstrings' examples are the test suite's business, and some
+# need files that only their own context has.
+doctest_test_doctest_blocks = ""
+
 # The examples of the guide run in an empty temporary folder: those that write files leave nothing behind.
 doctest_global_setup = """
 import os, tempfile
@@ -46,3 +52,34 @@ doctest_global_cleanup = """
 os.chdir(_doc_cwd)
 _doc_folder.cleanup()
 """
+
+
+# The docstrings are written for help(): plain text with reST field lists (":param x:"). Three habits of that
+# plain text are markup to reST; they are escaped here, so the reference reads as help() does:
+#   "**values" in a signature written in prose (an unclosed strong emphasis to reST),
+#   a name with a trailing underscore ("type_", a hyperlink reference to reST),
+#   a paragraph that follows a field list without a blank line (a malformed field list to reST).
+_UNCLOSED_STARS = re.compile(r"(?<![\\*\w])\*\*(?=\w)(?!\w+\*\*)")
+_TRAILING_UNDERSCORE = re.compile(r"(?<=\w)_(?![\w`])")
+_FIELD = re.compile(r"\s*:\w[^:]*:")
+
+
+def _plain_text_to_rest(app, what, name, obj, options, lines):
+    fixed = []
+    in_fields = False
+    for line in lines:
+        if "``" not in line:
+            line = _TRAILING_UNDERSCORE.sub(r"\\_", _UNCLOSED_STARS.sub(r"\\*\\*", line))
+        if _FIELD.match(line):
+            in_fields = True
+        elif in_fields and line and not line[0].isspace():
+            fixed.append("")
+            in_fields = False
+        elif not line.strip():
+            in_fields = False
+        fixed.append(line)
+    lines[:] = fixed
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _plain_text_to_rest)

@@ -12,7 +12,7 @@ Ports take these options besides the standard ones:
 - ``timestamps`` (inputs): set each received message's ``time`` to the seconds since the message before it,
   as measured by the MIDI system (RtMidi's delta time); without it ``time`` is 0, as in mido.
 
-Differences from mido 1.3.3 (README, "Differences from mido"): ``receive()`` refuses to run while a callback is
+Differences from mido 1.3.3 (docs/differences.md, difference 11): ``receive()`` refuses to run while a callback is
 set and raises once the port is closed; ``send()`` checks the message type and whether the port is closed; every byte
 RtMidi delivers goes through midox's parser, so a chunk holding several messages gives all of them (mido keeps
 none); ``close()`` frees the RtMidi client at once, and a callback is never called after ``close()`` returns;

@@ -150,7 +150,7 @@ ORDER_FIELDS = ('event', 'on_event', 'off_event', 'off_note_on')
 
 def content_bytes(arrays_list):
     """The bytes the tables' content columns take, packed with no padding and without ORDER_FIELDS: what any
-    layout of these columns (ticks int64, seconds float64, as README says) needs at least."""
+    layout of these columns (ticks int64, seconds float64, as docs/guide/arrays.md says) needs at least."""
     total = 0
     for arrays in arrays_list:
         for name in TABLES:

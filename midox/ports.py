@@ -14,7 +14,7 @@ Differences from mido 1.3.3:
   (what mido raises when the port was already closed) and an OSError (what mido raises when it closes during
   the wait), so either ``except`` clause catches it whatever the timing. Iteration ends when the port is
   closed, also when another thread closes it between two messages.
-- :class:`MultiPort` receives and iterates instead of hanging (README, "Differences from mido"); iteration
+- :class:`MultiPort` receives and iterates instead of hanging (docs/differences.md, difference 9); iteration
   ends when all of its ports are closed.
 - Any input port takes a ``callback``: ports whose messages come through ``_receive()`` deliver them to it
   on a dispatcher thread. Input ports keep ``pending()`` (the 1.1 manual documents it).

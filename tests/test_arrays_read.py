@@ -582,7 +582,7 @@ def test_smpte_times():
 @pytest.mark.parametrize('groups', [10, 1_000_000])
 @pytest.mark.parametrize('errors', ['strict', 'ignore'])
 def test_a_delta_time_beyond_2_63_ticks_is_refused_with_its_place(groups, errors):
-    """Arrays hold ticks below 2**63 (README, "Analysing many files"): a longer delta time is a ValueError
+    """Arrays hold ticks below 2**63 (docs/guide/arrays.md): a longer delta time is a ValueError
     naming the track and byte offset, and the delta's size in bits when it has more than 64 (a million bytes
     of quantity are 7,000,000 bits, more digits than str() converts)."""
     track = b'\xff' * (groups - 1) + b'\x7f\x90\x3c\x40\x00' + meta_event(0x2F, b'')
@@ -652,7 +652,7 @@ def test_saved_midifile(data):
 # Notes of other libraries -------------------------------------------------------------------------------------
 
 def real_mido():
-    """mido itself, with the one bug of 1.3.3 that shifts ticks fixed (midox README, difference 8: an
+    """mido itself, with the one bug of 1.3.3 that shifts ticks fixed (docs/differences.md, difference 8: an
     UnknownMetaMessage loses its delta time); skips when midox stands in for mido in this process."""
     import mido
     import mido.midifiles.midifiles as mido_midifiles

@@ -97,7 +97,7 @@ def test_unknown_port_is_not_taken_for_a_similar_name():
 # ---- round trips through the loopback --------------------------------------------------------------------------
 
 def test_real_time_inside_a_long_sysex_is_reassembled_mido_loses_both():
-    """Every byte RtMidi delivers goes through the parser (README, "Differences from mido"), over ALSA: RtMidi
+    """Every byte RtMidi delivers goes through the parser (docs/differences.md, difference 11), over ALSA: RtMidi
     hands over what ALSA gives it. PortMidi (here pygame's, through midox's pygame backend) sends a long sysex
     in 1024-byte events, and a clock byte in the middle as an event of its own; RtMidi then delivers
     [F0 ... F8] and [... F7] as two chunks. midox's parser, kept across chunks, gives the clock and the whole

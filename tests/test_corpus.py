@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(not FILES, reason=f'no MIDI corpus at {CORPUS} (
 
 @pytest.fixture(autouse=True)
 def mido_keeps_unknown_meta_time(monkeypatch):
-    """README difference 8: unknown meta events keep their delta time. Teach the oracle the same, so that
+    """difference 8 (docs/differences.md): unknown meta events keep their delta time. Teach the oracle the same, so that
     everything else can be compared exactly."""
     original = mido.midifiles.midifiles.build_meta_message
 

@@ -49,7 +49,7 @@ def outcome(function, *args):
     try:
         return ('ok', function(*args))
     except Exception as error:
-        # midox spells the pitchwheel error right (README, "Differences from mido").
+        # midox spells the pitchwheel error right (docs/differences.md, difference 16).
         return ('raises', type(error).__name__, str(error).replace('pichwheel', 'pitchwheel'))
 
 
@@ -240,13 +240,13 @@ def test_extension_of_any_type_matches_mido(type_, name, check, extra, time, ski
             return view(msg), vars(msg.copy()), msg == msg.copy(), vars(pickle.loads(pickle.dumps(msg)))
 
         if skip_checks and name in midox.messages.SPEC_BY_TYPE[type_]['value_names'] and type(extra) is not int:
-            # A type's own values must be integers even with skip_checks (README); extras take anything.
+            # A type's own values must be integers even with skip_checks (docs/differences.md, 4); extras take anything.
             with pytest.raises((TypeError, ValueError)):
                 scenario(midox)
         elif (skip_checks and name in midox.messages.SPEC_BY_TYPE[type_]['value_names']
               and not in_range(type_, name, extra)):
             # An integer out of its range, let in by skip_checks, cannot be encoded: bytes() raises ValueError
-            # naming it (README, difference 4), where mido returns numbers outside 0..255.
+            # naming it (docs/differences.md, difference 4), where mido returns numbers outside 0..255.
             with pytest.raises(ValueError, match='cannot encode'):
                 scenario(midox)
         else:

@@ -190,7 +190,7 @@ def test_thaw_message():
 
 
 def test_thaw_none_is_none():
-    # README difference 7: mido raises AttributeError ('NoneType' object has no attribute 'copy').
+    # difference 7 (docs/differences.md): mido raises AttributeError ('NoneType' object has no attribute 'copy').
     assert thaw_message(None) is None
     with pytest.raises(AttributeError):
         mido.frozen.thaw_message(None)

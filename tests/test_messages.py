@@ -479,7 +479,7 @@ def test_predicates():
 
 
 def test_is_realtime_documented_difference():
-    # README difference 3: exactly the six MIDI 1.0 real-time messages.
+    # difference 3 (docs/differences.md): exactly the six MIDI 1.0 real-time messages.
     assert {type_ for type_ in TYPES if Message(type_).is_realtime} == REALTIME
     assert Message('tune_request').is_realtime is False
     assert Message('reset').is_realtime is True
@@ -884,7 +884,7 @@ def test_same_as_mido(kwargs):
     assert ours.is_cc() == theirs.is_cc()
     assert ours.is_cc(7) == theirs.is_cc(7)
     assert ours.is_meta == theirs.is_meta
-    if kwargs['type'] in ('tune_request', 'active_sensing', 'reset'):      # README difference 3
+    if kwargs['type'] in ('tune_request', 'active_sensing', 'reset'):      # difference 3 (docs/differences.md)
         assert ours.is_realtime != theirs.is_realtime
     else:
         assert ours.is_realtime == theirs.is_realtime

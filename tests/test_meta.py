@@ -71,7 +71,7 @@ VALID = {
     'port': byte,
     'tempo': st.integers(0, 0xFFFFFF),
     'frame_rate': st.sampled_from([24, 25, 29.97, 30]),
-    'hours': st.integers(0, 31),            # mido takes 32..255 too, corrupting the rate (README difference 15)
+    'hours': st.integers(0, 31),            # mido takes 32..255 too, corrupting the rate (difference 15)
     'minutes': st.integers(0, 59),
     'seconds': st.integers(0, 59),
     'frames': byte,
@@ -81,10 +81,10 @@ VALID = {
     'clocks_per_click': byte,
     'notated_32nd_notes_per_beat': byte,
     'key': st.sampled_from(KEYS),
-    'data': st.lists(byte, max_size=8).map(tuple),      # mido keeps a list (README difference 15)
+    'data': st.lists(byte, max_size=8).map(tuple),      # mido keeps a list (docs/differences.md, difference 15)
     'time': st.one_of(st.integers(0, 10 ** 6), st.floats(0, 1e6)),
 }
-# sequencer_specific always gets its data: mido's default is a list, midox's a tuple (README difference 15).
+# sequencer_specific always gets its data: mido's default is a list, midox's a tuple (difference 15).
 meta_kwargs = st.sampled_from(TYPES).flatmap(lambda type_: st.fixed_dictionaries(
     {'type': st.just(type_), **({'data': VALID['data']} if type_ == 'sequencer_specific' else {})},
     optional={name: VALID[name] for name in META_TYPES[type_][1] + ['time'] if name != 'data'}))
@@ -116,7 +116,7 @@ def test_builtin_specs(type_):
     assert spec.settable_attributes == set(attributes) | {'time'}
     mido_spec = mido_meta._META_SPEC_BY_TYPE[type_]
     assert (mido_spec.type_byte, mido_spec.attributes) == (type_byte, attributes)
-    assert mido_spec.defaults == defaults or type_ == 'sequencer_specific'  # README difference 15
+    assert mido_spec.defaults == defaults or type_ == 'sequencer_specific'  # difference 15 (docs/differences.md)
 
 
 def test_registry_holds_exactly_mido_types():
@@ -339,13 +339,13 @@ def test_checks_raise_what_mido_raises(type_, name_index, value):
         return
     name = attributes[name_index % len(attributes)]
     if type_ == 'sequencer_specific' or name in ('frame_rate', 'hours'):
-        return      # README difference 15, tested below
+        return      # difference 15 (docs/differences.md), tested below
     ours = outcome(lambda: vars(MetaMessage(type_, **{name: value})))
     theirs = outcome(lambda: vars(mido.MetaMessage(type_, **{name: value})))
     assert ours == theirs
 
 
-# --- README difference 15: sequencer_specific and smpte_offset ---------------------------------------------------
+# --- difference 15 (docs/differences.md): sequencer_specific and smpte_offset ------------------------------------
 
 def test_sequencer_specific_data_is_a_checked_tuple():
     first, second = MetaMessage('sequencer_specific'), MetaMessage('sequencer_specific')
@@ -435,7 +435,7 @@ def test_build_meta_message_matches_mido(type_byte, payload, delta):
         ours_vars, theirs_vars = vars(ours[1]), vars(theirs[1])
         assert type(ours[1]).__name__ == type(theirs[1]).__name__
         if isinstance(ours[1], UnknownMetaMessage):
-            assert ours_vars['time'] == delta and theirs_vars['time'] == 0      # README difference 8
+            assert ours_vars['time'] == delta and theirs_vars['time'] == 0      # difference 8 (docs/differences.md)
             ours_vars = {**ours_vars, 'time': 0}
         assert ours_vars == theirs_vars
         assert build_meta_message(type_byte, list(payload), delta) == ours[1]
@@ -519,7 +519,7 @@ def test_unknown_meta_message_is_checked(kwargs, error):
     assert msg == UnknownMetaMessage(1)
 
 
-# --- meta_payload and charsets (README difference 8) -----------------------------------------------------------
+# --- meta_payload and charsets (docs/differences.md, difference 8) ---------------------------------------------
 
 def test_meta_payload():
     assert meta_payload(MetaMessage('set_tempo')) == b'\x07\xa1\x20'

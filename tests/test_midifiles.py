@@ -1,5 +1,5 @@
 """MIDI files (midox.midifiles.midifiles): hand-made bytes for every error path of strict reading, tolerant
-reading and its recoveries, the documented differences from mido (README difference 8), the
+reading and its recoveries, the documented differences from mido (docs/differences.md, difference 8), the
 MidiFile API, and generated files checked against mido 1.3.3.
 
 Files are written as commented hex dumps (mido's test style) and assembled with ``smf()``, which adds the
@@ -449,7 +449,7 @@ def test_header_declaring_more_tracks_than_the_file_holds():
 
 def test_header_track_count_above_32767():
     """mido reads the count as signed (0xFFFF is -1: no tracks, silently); midox reads it unsigned, as the SMF
-    says (README, "Differences from mido"): strict reading then misses track 1, and tolerant reading reads the
+    says (docs/differences.md, difference 8): strict reading then misses track 1, and tolerant reading reads the
     tracks the file holds, the count that does not match them being a problem like any other."""
     data = hexdump('''
         4d 54 68 64  00 00 00 06  # MThd, length 6
@@ -562,7 +562,7 @@ def test_a_clean_file_has_no_problems_in_any_mode():
         assert mid.tracks == load(data).tracks
 
 
-# --- README difference 8: running status only ever holds a channel status ---------------------------------
+# --- difference 8 (docs/differences.md): running status only ever holds a channel status ------------------
 
 @pytest.mark.parametrize('events, middle', [
     ('00 f0 02 01 f7  # sysex 01', Message('sysex', data=[1])),
@@ -636,7 +636,7 @@ def test_running_status_across_channel_messages():
     assert described(mid.tracks) == described(load(data, mido).tracks)
 
 
-# --- README difference 8: saving refuses the real-time messages -------------------------------------------
+# --- difference 8 (docs/differences.md): saving refuses the real-time messages ----------------------------
 
 @pytest.mark.parametrize('type_', ['clock', 'start', 'continue', 'stop', 'active_sensing', 'reset'])
 def test_save_refuses_realtime_messages_fix_2(type_):
@@ -665,7 +665,7 @@ def test_save_accepts_tune_request_fix_2():
         saved_bytes(theirs)         # mido calls tune_request real-time
 
 
-# --- README difference 8: merged_track is never stale -----------------------------------------------------
+# --- difference 8 (docs/differences.md): merged_track is never stale --------------------------------------
 
 def test_merged_track_reflects_edits_after_first_access_fix_5():
     data = smf(TWO_NOTES, ONE_NOTE)
@@ -688,7 +688,7 @@ def test_merged_track_reflects_edits_after_first_access_fix_5():
         assert mid.merged_track == merged
 
 
-# --- README difference 8: charset per file ---------------------------------------------------------------
+# --- difference 8 (docs/differences.md): charset per file ------------------------------------------------
 
 def test_charset_per_file_in_threads_fix_6():
     def named(name, charset):
@@ -732,7 +732,7 @@ def test_save_uses_the_files_charset_fix_6():
     assert saved_bytes(theirs) == saved_bytes(mid)
 
 
-# --- README difference 8: SMPTE time division -----------------------------------------------------------
+# --- difference 8 (docs/differences.md): SMPTE time division --------------------------------------------
 
 @pytest.mark.parametrize('rate_byte, fps, ticks_per_frame', [
     (0xE7, 25, 40), (0xE8, 24, 4), (0xE3, 29.97, 80), (0xE2, 30, 100)])
@@ -763,7 +763,7 @@ def test_smpte_unknown_rate_stays_a_negative_ticks_per_beat_as_mido():
     assert saved_bytes(mid) == data
 
 
-# --- README difference 8: play() ----------------------------------------------------------------------
+# --- difference 8 (docs/differences.md): play() -------------------------------------------------------
 
 class FakeClock:
     """A clock that only moves when play() sleeps, and oversleeps by `late` seconds every time."""

@@ -2,10 +2,10 @@
 
 Three layers:
   * unit tests of the public API and its error paths;
-  * one explicit test per MIDI 1.0 rule where midox deliberately differs from mido (README differences 1 and 2);
+  * one explicit test per MIDI 1.0 rule where midox deliberately differs from mido (docs/differences.md, 1 and 2);
   * hypothesis tests: message streams against mido and against the known message list, and random byte
     streams against a small reference model of the MIDI 1.0 rules written here. With two flags switched off
-    the same model must reproduce mido 1.3.3 exactly, which shows midox = mido except where the README says so.
+    the same model must reproduce mido 1.3.3 exactly, which shows midox = mido except where docs/differences.md says so.
 """
 import collections
 import random
@@ -340,7 +340,7 @@ def test_error_leaves_parser_usable():
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# MIDI 1.0 behaviour that differs from mido 1.3.3 (README differences 1 and 2)
+# MIDI 1.0 behaviour that differs from mido 1.3.3 (docs/differences.md, differences 1 and 2)
 # ---------------------------------------------------------------------------------------------------------------
 
 def parse_hex(text):

@@ -1,5 +1,5 @@
 """Ports (midox.ports): the port contract, both _receive() contracts, callbacks, threads, MultiPort
-(README difference 9).
+(docs/differences.md, difference 9).
 
 Blocking calls run on worker threads that are joined with a timeout, so a hang fails the test instead of
 stalling the run; waits are for conditions, never fixed sleeps. Where midox and mido behave alike, the same
@@ -1244,7 +1244,7 @@ def test_echo_port_like_mido():
     assert both(scenario) == (0, [1, 2], 9, None, [])
 
 
-# MultiPort (README difference 9)
+# MultiPort (docs/differences.md, difference 9)
 
 def test_multiport_receive_returns():
     a, b = EchoPort('a'), EchoPort('b')

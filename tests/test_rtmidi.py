@@ -95,7 +95,7 @@ def test_virtual_output_to_named_input(jack_server):
 
 
 def test_a_chunk_with_several_messages_gives_them_all(loop):
-    """Every byte RtMidi delivers goes through the parser (README, "Differences from mido"); mido's from_bytes()
+    """Every byte RtMidi delivers goes through the parser (docs/differences.md, difference 11); mido's from_bytes()
     drops such a chunk."""
     port_in, port_out = loop
     # One JACK event holding four messages (note_on twice by running status). RtMidi takes an event that

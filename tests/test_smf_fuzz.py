@@ -6,8 +6,8 @@ a valid header followed by random chunks of random events. For each input:
 
 - strict reading returns or raises one of the classes mido can raise (OSError, EOFError, ValueError,
   IndexError, KeyError, KeySignatureError), and exactly what mido does: the same class, or the same tracks.
-  The oracle is mido 1.3.3 with README difference 8 applied (running status only from channel messages, unknown
-  meta events keep their delta time), the only place where midox reads differently on purpose;
+  The oracle is mido 1.3.3 with difference 8 of docs/differences.md applied (running status only from channel
+  messages, unknown meta events keep their delta time), the only place where midox reads differently on purpose;
 - tolerant reading (errors='ignore') never raises, places every problem inside the file, agrees with strict
   reading where that succeeds, and its result saves (unless it holds messages no file can hold) and reloads
   to the same tracks;
@@ -48,11 +48,11 @@ FUZZ = settings(max_examples=3 * settings().max_examples, deadline=2000,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-# --- the oracle: mido 1.3.3 with README difference 8 --------------------------------------------------------
+# --- the oracle: mido 1.3.3 with difference 8 (docs/differences.md) -----------------------------------------
 
 def _read_track_fix_4(infile, debug=False, clip=False):
     """mido's read_track, line for line, except that only channel messages (status < 0xF0) set running
-    status, as README difference 8 says."""
+    status, as difference 8 (docs/differences.md) says."""
     track = mido.MidiTrack()
     name, size = mido_midifiles.read_chunk_header(infile)
     if name != b'MTrk':
@@ -70,7 +70,7 @@ def _read_track_fix_4(infile, debug=False, clip=False):
             peek_data = [status_byte]
             status_byte = last_status
         else:
-            if status_byte < 0xF0:      # README difference 8 (mido: status_byte != 0xFF)
+            if status_byte < 0xF0:      # docs/differences.md, difference 8 (mido: status_byte != 0xFF)
                 last_status = status_byte
             peek_data = []
         if status_byte == 0xFF:
@@ -87,7 +87,7 @@ _MIDO_READ_FILE_HEADER = mido_midifiles.read_file_header
 
 
 def _read_file_header_unsigned(infile):
-    """mido's read_file_header, with the track count unsigned, as README difference 8 says."""
+    """mido's read_file_header, with the track count unsigned, as difference 8 (docs/differences.md) says."""
     fmt, ntracks, division = _MIDO_READ_FILE_HEADER(infile)
     return fmt, ntracks & 0xFFFF, division
 
@@ -175,7 +175,7 @@ def outcome(function):
 
 
 def check_as_mido_after_reading(ours, theirs):
-    """A file that both read strictly iterates and saves as mido does (where the differences the README
+    """A file that both read strictly iterates and saves as mido does (where the differences docs/differences.md
     lists do not apply)."""
     if ours.type != 2 and ours.smpte is None and ours.ticks_per_beat != 0:     # mido divides by zero
         assert outcome(lambda: [describe(msg) for msg in ours]) == outcome(lambda: [describe(msg) for msg in theirs])
@@ -185,9 +185,9 @@ def check_as_mido_after_reading(ours, theirs):
         assert ours_saved == theirs_saved
         return
     types = {msg.type for track in ours.tracks for msg in track}
-    if ours_saved[0] == 'ok':       # README difference 8: mido refuses tune_request
+    if ours_saved[0] == 'ok':       # difference 8 (docs/differences.md): mido refuses tune_request
         assert 'tune_request' in types and theirs_saved == ('raised', 'ValueError')
-    else:                           # README difference 8: midox refuses reset and active_sensing; 4-byte delta times
+    else:                           # difference 8: midox refuses reset and active_sensing; 4-byte delta times
         assert ours_saved == ('raised', 'ValueError'), ours_saved
         assert types & {'reset', 'active_sensing'} or not all(savable(track) for track in ours.tracks)
 

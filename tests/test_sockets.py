@@ -183,7 +183,7 @@ def test_parse_address_of_a_non_string_fails_as_mido():
 
 
 def test_format_address_has_a_colon_and_parses_back():
-    """README difference 10: mido leaves the colon out."""
+    """difference 10 (docs/differences.md): mido leaves the colon out."""
     assert format_address('localhost', 8080) == 'localhost:8080'
     assert mido.sockets.format_address('localhost', 8080) == 'localhost8080'
     assert parse_address(format_address('127.0.0.1', 9080)) == ('127.0.0.1', 9080)
@@ -235,7 +235,7 @@ def test_server_name_and_address(server):
 
 
 def test_server_receive_poll_and_iteration_return_messages(server, closing):
-    """README difference 9: mido's PortServer.receive(), poll() and iteration never return."""
+    """difference 9 (docs/differences.md): mido's PortServer.receive(), poll() and iteration never return."""
     assert call_with_timeout(server.poll) is None            # no client yet: nothing, at once
     client = new_client(server, closing)
     client.send(Message('note_on', note=60))
@@ -777,7 +777,7 @@ def test_mido_client_to_midox_server(server, closing):
 
 
 def test_midox_client_to_mido_server(closing):
-    # mido's PortServer.receive() and poll() hang (README difference 9), so its clients are taken with accept().
+    # mido's PortServer.receive() and poll() hang (docs/differences.md, 9), so its clients are taken with accept().
     theirs = mido.sockets.PortServer(LOCAL, 0)
     closing(theirs)
     client = connect(LOCAL, theirs._socket.getsockname()[1])

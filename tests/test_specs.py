@@ -226,7 +226,7 @@ def test_constants_same_as_mido():
 
 
 def test_realtime_types_differ_from_mido_as_documented():
-    # README difference 3: tune_request is a system common message; active_sensing and reset are real-time.
+    # docs/differences.md, 3: tune_request is a system common message; active_sensing and reset are real-time.
     assert set(mido_specs.REALTIME_TYPES) == {'tune_request', 'clock', 'start', 'continue', 'stop'}
     assert set(specs.REALTIME_TYPES) == set(mido_specs.REALTIME_TYPES) - {'tune_request'} | {
         'active_sensing', 'reset'}

@@ -236,7 +236,7 @@ def test_parse_string_stream_error_does_not_stop_the_stream():
 
 
 def test_parse_string_stream_reports_unknown_type():
-    # README difference 6: an error line, where mido raises LookupError out of the generator.
+    # difference 6 (docs/differences.md): an error line, where mido raises LookupError out of the generator.
     results = list(parse_string_stream(['clock', 'bogus time=0', 'start']))
     assert results == [(Message('clock'), None), (None, "line 2: Unknown message type 'bogus'"),
                        (Message('start'), None)]

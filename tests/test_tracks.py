@@ -248,7 +248,7 @@ def test_repr_of_an_empty_track():
 
 
 def test_repr_of_a_one_message_track_is_evaluable():
-    # README difference 8: mido writes MidiTrack([note_on channel=0 ...]), which does not evaluate.
+    # difference 8 (docs/differences.md): mido writes MidiTrack([note_on channel=0 ...]), which does not evaluate.
     track = MidiTrack([Message('note_on', note=60, time=5)])
     assert repr(track) == "MidiTrack([Message('note_on', channel=0, note=60, velocity=64, time=5)])"
     assert eval(repr(track), NAMESPACE) == track

@@ -11,7 +11,7 @@ system common messages). Each row keeps its event's index in the file (tracks in
 the tables together say everything the file says, in its order. The events table (every event as it is in the
 file) is built by a separate scan when asked for.
 
-Note pairing (README, "Analysing many files"): per track, channel and pitch, a note_off or a note_on of velocity
+Note pairing (docs/guide/arrays.md): per track, channel and pitch, a note_off or a note_on of velocity
 0 closes the oldest open note ('fifo'), or every open note that started at an earlier tick ('all', pretty_midi's
 rule: if all open notes started at that very tick, none is closed and they are dropped). Notes still open at the
 end of their track are dropped from notes; their note_on events go to others, as do note-offs that close

@@ -1,6 +1,6 @@
 """The MIDI byte-stream parser: Parser and Tokenizer over one C scanner.
 
-The scanner follows MIDI 1.0 (README, "Differences from mido"): a complete channel message leaves its status
+The scanner follows MIDI 1.0 (docs/differences.md, differences 1 and 2): a complete channel message leaves its status
 as running status, so further data bytes start another message of the same status; system common bytes (F0-F7) cancel
 running status; real-time bytes (F8-FF) are delivered at once and leave a message in progress untouched;
 the undefined F4, F5, F9 and FD are ignored. A sysex interrupted by any other status byte is dropped, as is

@@ -102,7 +102,7 @@ cdef inline int next_event(Scanner s, RawEvent *ev) except -1:
         status = buf[pos]
         if status < 0xF0:           # a channel message, most events: read here
             if status >= 0x80:
-                s.running = status       # only channel messages set running status (README)
+                s.running = status       # only channel messages set running status (docs/differences.md, difference 8)
                 pos += 1
             elif s.running == 0:
                 s.pos = pos + 1

@@ -417,7 +417,7 @@ cdef tuple _scan_strict(Scanner s, EventSink sink):
     if header_end - 8 < 6:
         raise EOFError('MThd chunk is shorter than 6 bytes (byte offset 8)')
     fmt = be16_signed(s.buf + 8)
-    ntracks = be16_signed(s.buf + 10) & 0xFFFF     # unsigned, as the SMF says (mido reads it signed: README)
+    ntracks = be16_signed(s.buf + 10) & 0xFFFF     # unsigned, as the SMF says (mido: signed; docs/differences.md, 8)
     division = be16_signed(s.buf + 12)
     sink.header(fmt, division)
     pos = header_end
@@ -747,7 +747,7 @@ def encode_track(track, *, str charset='latin1'):
 
     Every end_of_track message is dropped and its delta time added to the next message; one end_of_track
     closes the track (mido's fix_end_of_track). Times must be ints from 0 to 0x0FFFFFFF; the six system
-    real-time messages are refused (README, "Differences from mido").
+    real-time messages are refused (docs/differences.md, difference 8).
 
     :param charset: the encoding of text meta events.
     """

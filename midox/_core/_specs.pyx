@@ -120,7 +120,7 @@ def _spec_dict(row):
 # mido's lookup tables: a spec by type name, by every status byte (all 16 channels), or by either. They are
 # plain dicts sharing one dict per type, as in mido, because mido's clients extend them: a name added to a
 # spec's 'attribute_names' becomes an extra attribute that messages of that type accept (see Message). The
-# other keys describe the compiled table and changing them has no effect (README, "Differences from mido").
+# other keys describe the compiled table and changing them has no effect (docs/guide/clients.md).
 SPEC_BY_TYPE = {row[0]: _spec_dict(row) for row in MESSAGE_TYPES}
 SPEC_BY_STATUS = {
     status: SPEC_BY_TYPE[TYPE_NAMES[TYPE_BY_STATUS[status]]]

@@ -5,7 +5,7 @@
     >>> song.notes['pitch'], song.notes['start_time']       # doctest: +SKIP
 
 The tables are built in C by the reader MidiFile uses (midox._core._arrays), with no Python object per event;
-see README, "Analysing many files". NumPy is needed (``pip install 'midox[arrays]'``); ``import midox`` does
+see docs/guide/arrays.md. NumPy is needed (``pip install 'midox[arrays]'``); ``import midox`` does
 not import it.
 """
 import os

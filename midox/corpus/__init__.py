@@ -6,7 +6,7 @@ order, a crash or a hang reported for its file), checking them, and collecting t
     ...     if outcome.ok and not outcome.value.ok:
     ...         print(outcome.item, outcome.value.error)
 
-The ``midox`` program is a thin layer over this module (README, "The midox command").
+The ``midox`` program is a thin layer over this module (docs/guide/corpus.md).
 """
 from .checks import FileCheck, check_bytes, check_file, problem_text
 from .files import SUFFIXES, find_files

@@ -1,6 +1,6 @@
 """Checking MIDI files: does strict reading take a file, and if not, what does tolerant reading find?
 
-Both readings are MidiFile's (README, "Reading broken files"), done by the C reader that read_arrays uses
+Both readings are MidiFile's (docs/guide/broken-files.md), done by the C reader that read_arrays uses
 without making a message or a NumPy array, so that checking needs neither time per event in Python nor NumPy.
 """
 import dataclasses

@@ -1,5 +1,5 @@
 """Repairing the files of a corpus (midox repair): each file read tolerantly, repaired and saved where it goes
-(README, "Repairing broken files")."""
+(docs/guide/broken-files.md)."""
 import pathlib
 
 from midox.midifiles import repair_file

@@ -1,7 +1,7 @@
 """Validation of message values (mido's ``messages.checks``): TypeError or ValueError with mido's wording.
 
 ``_CHECKS`` maps each attribute name to its check; ``check_value()`` looks it up on every call, and messages
-check the extra attributes that clients add to ``SPEC_BY_TYPE`` through it (README, "mido's extension points").
+check the extra attributes that clients add to ``SPEC_BY_TYPE`` through it (docs/guide/clients.md).
 """
 from midox._core._checks import (
     _CHECKS,

@@ -5,7 +5,7 @@ A meta message keeps its values in its instance ``__dict__`` in mido's order: ``
 subclass with ``type_byte``, ``attributes``, ``defaults``, ``decode(message, data)``, ``encode(message)`` and
 ``check(name, value)``. Specs written for mido work unchanged with ``add_meta_spec``.
 
-Differences from mido 1.3.3 (README, "Differences from mido"):
+Differences from mido 1.3.3 (docs/differences.md, differences 8 and 15):
 
 - There is no global charset. ``build_meta_message(..., charset=)`` and ``meta_payload(msg, charset=)``
   take the text encoding; the built-in text specs and ``encode_string``/``decode_string`` use the charset of

@@ -35,8 +35,8 @@ def repair(midifile):
     tracks = [_repaired_track(track, number, midifile.charset, changes)
               for number, track in enumerate(midifile.tracks)]
     if fmt == 0 and len(tracks) > 1:
-        # Tolerant reading reads every MTrk chunk, even beyond the header's count (README, "Reading broken
-        # files"), so a type 0 file can come back with several tracks. Type 1 keeps each track and every
+        # Tolerant reading reads every MTrk chunk, even beyond the header's count (docs/guide/broken-files.md),
+        # so a type 0 file can come back with several tracks. Type 1 keeps each track and every
         # message as read, and it plays exactly as the type 0 file was read: MidiFile merges the tracks of
         # type 0 and type 1 alike. Merging them into one track would retime every message and lose which
         # track each came from.

@@ -1,4 +1,4 @@
-"""midox: work on MIDI files and whole corpora of them (README, "The midox command").
+"""midox: work on MIDI files and whole corpora of them (docs/guide/corpus.md).
 
     midox info FILE...                      what a file holds: type, tracks, timing, length, messages, problems
     midox check PATH... [--format F]        which files strict reading refuses, and what tolerant reading finds

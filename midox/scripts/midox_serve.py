@@ -7,8 +7,8 @@ The program listens on the address; any number of clients (``midox-connect``, or
 may connect, and every message one of them sends is printed and sent to every output port, in the order it
 arrived. An empty host (``:8080``) or ``*`` means every address of the machine.
 
-Difference from mido: mido's server never receives anything (its ``PortServer`` iteration hangs; README,
-"Differences from mido"), so ``mido-serve`` forwards nothing; this one does.
+Difference from mido: mido's server never receives anything (its ``PortServer`` iteration hangs;
+docs/differences.md, difference 13), so ``mido-serve`` forwards nothing; this one does.
 """
 import sys
 

@@ -42,7 +42,7 @@ def check(data):
     try:
         arrays = midox.read_arrays(data, errors='ignore')
     except ValueError as error:
-        # Documented (README, "Analysing many files"): ticks must stay below 2**63, even when tolerant; only
+        # Documented (docs/guide/arrays.md): ticks must stay below 2**63, even when tolerant; only
         # an endless variable-length quantity (continuation bytes) gives such a delta time.
         assert 'beyond 2**63 ticks' in str(error), error
         return

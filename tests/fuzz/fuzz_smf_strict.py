@@ -1,6 +1,6 @@
 """Fuzz target: strict MIDI file reading, ``midox.MidiFile(file=BytesIO(data))``.
 
-Strict reading raises what mido 1.3.3 raises (README, "Reading broken files"): OSError (no MThd, no MTrk, a data
+Strict reading raises what mido 1.3.3 raises (docs/guide/broken-files.md): OSError (no MThd, no MTrk, a data
 byte above 127, an event too long), EOFError (the file ends early), ValueError (a bad value, text the charset
 cannot decode: UnicodeDecodeError), KeyError (an unknown SMPTE frame rate), IndexError (a meta payload shorter
 than its type's values) and KeySignatureError (an unknown key). Any other exception is a finding. A file that

@@ -1,8 +1,8 @@
 """Fuzz target: tolerant MIDI file reading and repair.
 
-``MidiFile(file=..., errors='ignore')`` reads every input without raising (README, "Reading broken files");
+``MidiFile(file=..., errors='ignore')`` reads every input without raising (docs/guide/broken-files.md);
 ``repair()`` of what it read gives a file whose ``save()`` strict reading gives back exactly: the same type,
-timing and tracks of equal messages with the same delta times (README, "Repairing broken files"). ``errors='warn'``
+timing and tracks of equal messages with the same delta times (docs/guide/broken-files.md). ``errors='warn'``
 reads the same and lists the same problems. A raise or a difference is a finding.
 """
 import io

@@ -32,7 +32,7 @@ html_title = f"midox {release}"
 html_static_path = []
 
 autodoc_member_order = "bysource"
-autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_default_options = {"show-inheritance": True}
 autodoc_typehints = "description"
 # The backends import their MIDI libraries; the reference needs only their docstrings.
 autodoc_mock_imports = ["rtmidi", "pygame"]

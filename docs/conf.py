@@ -17,12 +17,10 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.doctest",
-    "sphinx.ext.napoleon",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build"]
-nitpicky = False
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3        # "#8-midi-files"-style anchors, as GitHub makes them
@@ -38,8 +36,8 @@ autodoc_typehints = "description"
 autodoc_mock_imports = ["rtmidi", "pygame"]
 
 
-# Only the guide's doctest blocks are run: the docstrings' examples are the test suite's business, and some
-# need files that only their own context has.
+# Only the guide's doctest blocks are run: the docstrings' examples are illustrations, and some need files they do
+# not make.
 doctest_test_doctest_blocks = ""
 
 # The examples of the guide run in an empty temporary folder: those that write files leave nothing behind.

@@ -22,7 +22,6 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build"]
 
-myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3        # "#8-midi-files"-style anchors, as GitHub makes them
 
 html_theme = "furo"

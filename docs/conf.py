@@ -3,6 +3,7 @@
 midox is imported as installed (``pip install -e '.[docs]'`` in a checkout): its compiled modules exist only in a
 build, so this file puts no source folder on sys.path.
 """
+import doctest
 import re
 
 import midox
@@ -38,6 +39,8 @@ autodoc_mock_imports = ["rtmidi", "pygame"]
 # Only the guide's doctest blocks are run: the docstrings' examples are illustrations, and some need files they do
 # not make.
 doctest_test_doctest_blocks = ""
+# Exceptions are compared with their messages too (Sphinx ignores the message by default).
+doctest_default_flags = doctest.ELLIPSIS | doctest.DONT_ACCEPT_TRUE_FOR_1
 
 # The examples of the guide run in an empty temporary folder: those that write files leave nothing behind.
 doctest_global_setup = """

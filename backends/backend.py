@@ -49,12 +49,8 @@ DEFAULT_BACKEND = DEFAULT_BACKENDS[0]
 _PACKAGE = "midox.backends."
 _SHORT_NAMES = frozenset(name[len(_PACKAGE):] for name in DEFAULT_BACKENDS)
 
-# What to install for each default backend; shown when none of them loads.
-_INSTALL_HINTS = {
-    "midox.backends.rtmidi": "python-rtmidi (pip install 'midox[rtmidi]')",
-    "midox.backends.portmidi": "PortMidi (the portmidi library, then reinstall midox so it builds the binding)",
-    "midox.backends.pygame": "pygame (pip install 'midox[pygame]')",
-}
+# What to do when no default backend loads: install the first of them (README, "Devices", says more).
+_INSTALL_HINT = "pip install 'midox[rtmidi]'"
 
 
 class BackendUnavailable(ImportError):
@@ -69,11 +65,14 @@ class BackendUnavailable(ImportError):
 
     :ivar errors: list of ``(module name, exception)`` pairs, one per backend tried (empty when a backend module
         raised it about itself).
+    :ivar reason: what is missing, in a few words (``'python-rtmidi is not installed'``), for the one-line
+        message of the default search; the message itself also says what to do.
     """
 
-    def __init__(self, message, *, name=None, errors=()):
+    def __init__(self, message, *, name=None, errors=(), reason=None):
         super().__init__(message, name=name)
         self.errors = list(errors)
+        self.reason = reason or message
 
 
 class VirtualPortsUnsupported(OSError, ValueError):
@@ -87,6 +86,22 @@ class VirtualPortsUnsupported(OSError, ValueError):
 def _environ(suffix):
     """Return ``MIDOX_<suffix>``, else ``MIDO_<suffix>``, else None; an empty value counts as unset."""
     return os.environ.get("MIDOX_" + suffix) or os.environ.get("MIDO_" + suffix) or None
+
+
+def _reason(error):
+    """What an error of the default search says, in one line."""
+    reason = getattr(error, "reason", None) or str(error) or type(error).__name__
+    return reason.splitlines()[0]
+
+
+def quiet_c_libraries():
+    """Keep libasound and libjack from printing their own lines on stderr (the backend's exception says what
+    failed), unless ``MIDOX_LIBRARY_MESSAGES`` is set; each backend calls this once its MIDI library is
+    imported. Returns the libraries quieted (``midox.backends._quiet``)."""
+    if os.environ.get("MIDOX_LIBRARY_MESSAGES"):
+        return []
+    from . import _quiet
+    return _quiet.quiet()
 
 
 def _module_name(name):
@@ -121,8 +136,11 @@ class Backend:
     def __init__(self, name=None, api=None, load=False, use_environ=True):
         if name is not None and not isinstance(name, str):
             raise TypeError(f"backend name must be a str or None, not {type(name).__name__}")
+        # Where the name came from, for the error when no module has it.
+        self._named_by = "the backend name"
         if not name:
             name = _environ("BACKEND") or ""
+            self._named_by = "MIDOX_BACKEND" if os.environ.get("MIDOX_BACKEND") else "MIDO_BACKEND"
         # The API is everything after the first '/'. An explicit api argument wins over the suffix (mido
         # keeps the whole 'module/API' as the module name when both are given, and then cannot import it).
         module_name, _, suffix = name.partition("/")
@@ -153,13 +171,23 @@ class Backend:
         skipping those that raise ImportError (including BackendUnavailable) or OSError, and those whose module
         sets ``load_error`` (the PortMidi backend without its binding).
 
+        :raises ModuleNotFoundError: no module has the name given (the message names the backend and where the
+            name came from; mido raises the import's own error, of the same class).
         :raises ImportError: the named module cannot be imported (the import's own error, as in mido).
         :raises BackendUnavailable: no backend was named and none of the defaults can be imported.
         """
         if self._module is not None:
             return
         if not self._search:
-            self._module = importlib.import_module(self.name)
+            try:
+                self._module = importlib.import_module(self.name)
+            except ModuleNotFoundError as error:
+                if error.name is None or not (self.name == error.name or self.name.startswith(error.name + ".")):
+                    raise               # the backend exists, but something it imports does not
+                short = ", ".join(name[len(_PACKAGE):] for name in DEFAULT_BACKENDS)
+                raise ModuleNotFoundError(
+                    f"unknown MIDI backend {self.name!r} (from {self._named_by}): no module of that name; "
+                    f"midox's backends are {short}, or give a module path", name=error.name) from error
             return
         errors = []
         for candidate in DEFAULT_BACKENDS:
@@ -175,13 +203,13 @@ class Backend:
             self._search = False
             self._module = module
             return
-        hints = [_INSTALL_HINTS[candidate] for candidate in DEFAULT_BACKENDS]
-        tried = "; ".join(f"{candidate}: {error}" for candidate, error in errors)
+        # One line with one hint; each backend's own message is in errors (and in the traceback's chain).
+        tried = "; ".join(f"{candidate[len(_PACKAGE):]}: {_reason(error)}" for candidate, error in errors)
         raise BackendUnavailable(
-            f"no MIDI backend could be loaded: install {', '.join(hints[:-1])} or {hints[-1]}, or name a "
-            f"backend with MIDOX_BACKEND or midox.set_backend() (tried {tried})",
+            f"no MIDI backend could be loaded ({tried}): {_INSTALL_HINT}",
             name=DEFAULT_BACKENDS[0],
             errors=errors,
+            reason="no MIDI backend could be loaded",
         ) from errors[-1][1]
 
     def _default_port(self, kind):

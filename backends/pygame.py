@@ -35,7 +35,7 @@ import os
 import threading
 import time
 
-from .backend import BackendUnavailable, VirtualPortsUnsupported
+from .backend import BackendUnavailable, VirtualPortsUnsupported, quiet_c_libraries
 
 
 def _import_pygame_midi():
@@ -57,7 +57,9 @@ try:
     midi = _import_pygame_midi()
 except ImportError as error:
     raise BackendUnavailable(
-        f"pygame is not installed ({error}): pip install 'midox[pygame]'", name=__name__) from error
+        f"pygame is not installed ({error}): pip install 'midox[pygame]'", name=__name__,
+        reason="pygame is not installed") from error
+quiet_c_libraries()
 
 from .. import ports
 from ._devices import find_device

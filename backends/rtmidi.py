@@ -29,13 +29,15 @@ clients, so ``open_ioport()`` pairs an Input with an Output.
 import threading
 import time
 
-from .backend import BackendUnavailable
+from .backend import BackendUnavailable, quiet_c_libraries
 
 try:
     import rtmidi
 except ImportError as error:
     raise BackendUnavailable(
-        f"python-rtmidi is not installed ({error}): pip install 'midox[rtmidi]'", name="rtmidi") from error
+        f"python-rtmidi is not installed ({error}): pip install 'midox[rtmidi]'", name="rtmidi",
+        reason="python-rtmidi is not installed") from error
+quiet_c_libraries()
 
 from .. import ports
 from ..parser import Parser

@@ -57,8 +57,9 @@ _QUEUE_SIZE = 16384
 # JACK moves what a client sends once per process cycle, and RtMidi's output is not in step with the cycles at
 # either end: jack_connect() takes effect from a later cycle, so what is sent at once after opening reaches an
 # unconnected port; and closing may unregister the port before a cycle has taken the last messages sent. Both
-# lost 33 messages of midox-play under load. So opening a JACK output waits this long, and closing waits until
-# this long after the last send: a few cycles of any usual period (JACK's period is not known here).
+# lost 33 messages of midox-play under load (and messages sent at once to a newly opened input, midox-connect's
+# test under load). So opening a JACK port that connects (input or output) waits this long, and closing an output
+# waits until this long after the last send: a few cycles of any usual period (JACK's period is not known here).
 _JACK_SETTLE = 0.1
 
 # The API used when none is named: resolved on first use (see _default_api()).
@@ -212,6 +213,8 @@ class Input(_RtMidiPort, ports.BaseInput):
         self._rt = self._open_client(rtmidi.MidiIn, _api_to_use(rtmidi.MidiIn, api), client_name, virtual,
                                      queue_size_limit=_QUEUE_SIZE)
         self._rt.ignore_types(sysex=False, timing=False, active_sense=True)
+        if self.api == "UNIX_JACK" and not virtual:
+            time.sleep(_JACK_SETTLE)
         if callback is not None:
             self.callback = callback
 

@@ -65,7 +65,8 @@ _SMPTE_RATE_SET = frozenset(SMPTE_RATES)
 
 # struct formats (pack, unpack) that reinterpret an integer's bits as another integer type (native sizes, as
 # mido: 'long' is the platform's C long).
-_INT_FORMATS: dict[str, Sequence[str]] = {'byte': 'Bb', 'short': 'Hh', 'long': 'Ll', 'ubyte': 'bB', 'ushort': 'hH', 'ulong': 'lL'}
+_INT_FORMATS: dict[str, Sequence[str]] = {
+    'byte': 'Bb', 'short': 'Hh', 'long': 'Ll', 'ubyte': 'bB', 'ushort': 'hH', 'ulong': 'lL'}
 
 
 # --- helpers (mido's public functions) --------------------------------------------------------------------

@@ -156,7 +156,8 @@ class MidiFile:
     @overload
     def play(self, meta_messages: bool, now: Callable[[], float] = ...) -> Iterator[Message | MetaMessage]: ...
 
-    def play(self, meta_messages: bool = False, now: Callable[[], float] = time.time) -> Iterator[Message | MetaMessage]:
+    def play(self, meta_messages: bool = False,
+             now: Callable[[], float] = time.time) -> Iterator[Message | MetaMessage]:
         """Yield the messages at the times they should be played, sleeping in between.
 
         Each message's time is its delta time in seconds. Deadlines are absolute (the start time plus the

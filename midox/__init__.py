@@ -92,16 +92,17 @@ _ARRAY_NAMES = frozenset({"MidiArrays", "read_arrays"})
 if TYPE_CHECKING:
     # The lazy names, for type checkers only: they see these imports and no module __getattr__, so a misspelt
     # name is an error. At run time the imports below happen on first use (``import midox`` stays light).
-    from .arrays import MidiArrays, read_arrays
+    # (``import X as X``: the explicit re-export of a typed package.)
+    from .arrays import MidiArrays as MidiArrays, read_arrays as read_arrays
     from .backends.backend import (
-        Backend,
-        get_input_names,
-        get_ioport_names,
-        get_output_names,
-        open_input,
-        open_ioport,
-        open_output,
-        set_backend,
+        Backend as Backend,
+        get_input_names as get_input_names,
+        get_ioport_names as get_ioport_names,
+        get_output_names as get_output_names,
+        open_input as open_input,
+        open_ioport as open_ioport,
+        open_output as open_output,
+        set_backend as set_backend,
     )
 
     backend: Backend        # the current backend, get_backend(), read anew on every access

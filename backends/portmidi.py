@@ -29,6 +29,8 @@ lock, instead of sleeping and polling in Python, and closing the port from anoth
 once; a name that is not found gives an error listing the ports there are; ``get_devices()`` gives booleans
 (mido: ints for ``is_input`` and ``is_output``) and also ``is_virtual``.
 """
+from typing import Any
+
 from .backend import BackendUnavailable, VirtualPortsUnsupported, quiet_c_libraries
 
 
@@ -88,7 +90,7 @@ def _device(info):
     }
 
 
-def get_devices(**kwargs):
+def get_devices(**kwargs: Any) -> list[dict[str, Any]]:
     """Return the PortMidi devices as dicts, in PortMidi's order.
 
     Each has ``id``, ``interface`` (``'ALSA'``, ``'CoreMIDI'``, ``'MMSystem'``), ``name``, ``is_input``,

@@ -34,6 +34,7 @@ import contextlib
 import os
 import threading
 import time
+from typing import Any
 
 from .backend import BackendUnavailable, VirtualPortsUnsupported, quiet_c_libraries
 
@@ -126,7 +127,7 @@ def _device(device_id):
     }
 
 
-def get_devices(**kwargs):
+def get_devices(**kwargs: Any) -> list[dict[str, Any]]:
     """Return the PortMidi devices of pygame.midi as dicts, in PortMidi's order.
 
     Each has ``interface`` (``'ALSA'``, ``'CoreMIDI'``, ``'MMSystem'``), ``name``, ``is_input``, ``is_output``,

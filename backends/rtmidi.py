@@ -28,6 +28,7 @@ clients, so ``open_ioport()`` pairs an Input with an Output.
 """
 import threading
 import time
+from typing import Any
 
 from .backend import BackendUnavailable, quiet_c_libraries
 
@@ -67,7 +68,7 @@ _default = {}
 _default_lock = threading.Lock()
 
 
-def get_api_names():
+def get_api_names() -> list[str]:
     """Return the names of the APIs this python-rtmidi was compiled with, like ``['LINUX_ALSA', 'UNIX_JACK']``."""
     return [_NAME_BY_API[api] for api in rtmidi.get_compiled_api()]
 
@@ -121,7 +122,7 @@ def _make_client(client_class, number, client_name, **options):
         raise OSError(str(error)) from error
 
 
-def get_devices(api=None, **kwargs):
+def get_devices(api: str | None = None, **kwargs: Any) -> list[dict[str, Any]]:
     """Return a dict (name, is_input, is_output) for every port of the API, inputs first, each name once."""
     rt_in = _make_client(rtmidi.MidiIn, _api_to_use(rtmidi.MidiIn, api), None)
     try:

@@ -10,6 +10,8 @@ import pytest
 import child_process
 import typecheck
 
+pytestmark = pytest.mark.xdist_group('typecheck')      # one mypy run (the module fixture) for the module
+
 
 @pytest.fixture(scope='module')
 def checked(tmp_path_factory):

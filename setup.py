@@ -179,6 +179,9 @@ setup(
         *(Extension(f"midox._core.{name[:-len('.pyx')]}", [f"midox/_core/{name}"], define_macros=macros)
           for name in sorted(glob.glob("*.pyx", root_dir="midox/_core"))),
         Extension(PORTMIDI, ["backends/_portmidi.pyx"], include_dirs=["backends"], define_macros=macros),
+        # dlopen/dlsym live in libdl before glibc 2.34 (manylinux)
+        Extension("midox.backends._quiet", ["backends/_quiet.pyx"], define_macros=macros,
+                  libraries=["dl"] if sys.platform.startswith("linux") else []),
     ],
     cmdclass={"build_ext": BuildExt},
 )

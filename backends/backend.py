@@ -22,9 +22,19 @@ the old backend).
 
 This module must not import any backend module, ``ctypes`` or a MIDI library at import time.
 """
+from __future__ import annotations
+
 import importlib
 import os
 import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from types import ModuleType
+
+    from ..messages import Message
+    from ..ports import BaseInput, BaseIOPort, BaseOutput
 
 __all__ = [
     "DEFAULT_BACKEND",
@@ -49,12 +59,8 @@ DEFAULT_BACKEND = DEFAULT_BACKENDS[0]
 _PACKAGE = "midox.backends."
 _SHORT_NAMES = frozenset(name[len(_PACKAGE):] for name in DEFAULT_BACKENDS)
 
-# What to install for each default backend; shown when none of them loads.
-_INSTALL_HINTS = {
-    "midox.backends.rtmidi": "python-rtmidi (pip install 'midox[rtmidi]')",
-    "midox.backends.portmidi": "PortMidi (the portmidi library, then reinstall midox so it builds the binding)",
-    "midox.backends.pygame": "pygame (pip install 'midox[pygame]')",
-}
+# What to do when no default backend loads: install the first of them (README, "Devices", says more).
+_INSTALL_HINT = "pip install 'midox[rtmidi]'"
 
 
 class BackendUnavailable(ImportError):
@@ -69,11 +75,15 @@ class BackendUnavailable(ImportError):
 
     :ivar errors: list of ``(module name, exception)`` pairs, one per backend tried (empty when a backend module
         raised it about itself).
+    :ivar reason: what is missing, in a few words (``'python-rtmidi is not installed'``), for the one-line
+        message of the default search; the message itself also says what to do.
     """
 
-    def __init__(self, message, *, name=None, errors=()):
+    def __init__(self, message: str, *, name: str | None = None,
+                 errors: Iterable[tuple[str, BaseException]] = (), reason: str | None = None) -> None:
         super().__init__(message, name=name)
         self.errors = list(errors)
+        self.reason = reason or message
 
 
 class VirtualPortsUnsupported(OSError, ValueError):
@@ -84,12 +94,28 @@ class VirtualPortsUnsupported(OSError, ValueError):
     """
 
 
-def _environ(suffix):
+def _environ(suffix: str) -> str | None:
     """Return ``MIDOX_<suffix>``, else ``MIDO_<suffix>``, else None; an empty value counts as unset."""
     return os.environ.get("MIDOX_" + suffix) or os.environ.get("MIDO_" + suffix) or None
 
 
-def _module_name(name):
+def _reason(error: BaseException) -> str:
+    """What an error of the default search says, in one line."""
+    reason: str = getattr(error, "reason", None) or str(error) or type(error).__name__
+    return reason.splitlines()[0]
+
+
+def quiet_c_libraries() -> list[str]:
+    """Keep libasound and libjack from printing their own lines on stderr (the backend's exception says what
+    failed), unless ``MIDOX_LIBRARY_MESSAGES`` is set; each backend calls this once its MIDI library is
+    imported. Returns the libraries quieted (``midox.backends._quiet``)."""
+    if os.environ.get("MIDOX_LIBRARY_MESSAGES"):
+        return []
+    from . import _quiet
+    return _quiet.quiet()
+
+
+def _module_name(name: str) -> str:
     """Map a short name (``rtmidi``) or a mido backend path (``mido.backends.rtmidi``) to midox's module path."""
     if name in _SHORT_NAMES:
         return _PACKAGE + name
@@ -118,17 +144,21 @@ class Backend:
     ``name`` is the module path (after a default search, the one that loaded) and ``api`` the API or None.
     """
 
-    def __init__(self, name=None, api=None, load=False, use_environ=True):
+    def __init__(self, name: str | None = None, api: str | None = None, load: bool = False,
+                 use_environ: bool = True) -> None:
         if name is not None and not isinstance(name, str):
             raise TypeError(f"backend name must be a str or None, not {type(name).__name__}")
+        # Where the name came from, for the error when no module has it.
+        self._named_by = "the backend name"
         if not name:
             name = _environ("BACKEND") or ""
+            self._named_by = "MIDOX_BACKEND" if os.environ.get("MIDOX_BACKEND") else "MIDO_BACKEND"
         # The API is everything after the first '/'. An explicit api argument wins over the suffix (mido
         # keeps the whole 'module/API' as the module name when both are given, and then cannot import it).
         module_name, _, suffix = name.partition("/")
         self.api = api or suffix or None
         self.use_environ = use_environ
-        self._module = None
+        self._module: ModuleType | None = None
         # With no module named, load() tries the defaults in order; until then name shows the first of them.
         self._search = not module_name
         self.name = _module_name(module_name) if module_name else DEFAULT_BACKENDS[0]
@@ -136,32 +166,42 @@ class Backend:
             self.load()
 
     @property
-    def module(self):
+    def module(self) -> ModuleType:
         """The backend module; reading it imports the module if it is not imported yet (see ``loaded``)."""
         self.load()
-        return self._module
+        return self._module     # type: ignore[return-value]  # load() has set it
 
     @property
-    def loaded(self):
+    def loaded(self) -> bool:
         """True once the backend module has been imported."""
         return self._module is not None
 
-    def load(self):
+    def load(self) -> None:
         """Import the backend module, unless it is imported already.
 
         With no backend named, this tries ``DEFAULT_BACKENDS`` in order and keeps the first that imports,
         skipping those that raise ImportError (including BackendUnavailable) or OSError, and those whose module
         sets ``load_error`` (the PortMidi backend without its binding).
 
+        :raises ModuleNotFoundError: no module has the name given (the message names the backend and where the
+            name came from; mido raises the import's own error, of the same class).
         :raises ImportError: the named module cannot be imported (the import's own error, as in mido).
         :raises BackendUnavailable: no backend was named and none of the defaults can be imported.
         """
         if self._module is not None:
             return
         if not self._search:
-            self._module = importlib.import_module(self.name)
+            try:
+                self._module = importlib.import_module(self.name)
+            except ModuleNotFoundError as error:
+                if error.name is None or not (self.name == error.name or self.name.startswith(error.name + ".")):
+                    raise               # the backend exists, but something it imports does not
+                short = ", ".join(name[len(_PACKAGE):] for name in DEFAULT_BACKENDS)
+                raise ModuleNotFoundError(
+                    f"unknown MIDI backend {self.name!r} (from {self._named_by}): no module of that name; "
+                    f"midox's backends are {short}, or give a module path", name=error.name) from error
             return
-        errors = []
+        errors: list[tuple[str, BaseException]] = []
         for candidate in DEFAULT_BACKENDS:
             try:
                 module = importlib.import_module(candidate)
@@ -175,24 +215,24 @@ class Backend:
             self._search = False
             self._module = module
             return
-        hints = [_INSTALL_HINTS[candidate] for candidate in DEFAULT_BACKENDS]
-        tried = "; ".join(f"{candidate}: {error}" for candidate, error in errors)
+        # One line with one hint; each backend's own message is in errors (and in the traceback's chain).
+        tried = "; ".join(f"{candidate[len(_PACKAGE):]}: {_reason(error)}" for candidate, error in errors)
         raise BackendUnavailable(
-            f"no MIDI backend could be loaded: install {', '.join(hints[:-1])} or {hints[-1]}, or name a "
-            f"backend with MIDOX_BACKEND or midox.set_backend() (tried {tried})",
+            f"no MIDI backend could be loaded ({tried}): {_INSTALL_HINT}",
             name=DEFAULT_BACKENDS[0],
             errors=errors,
+            reason="no MIDI backend could be loaded",
         ) from errors[-1][1]
 
-    def _default_port(self, kind):
+    def _default_port(self, kind: str) -> str | None:
         return _environ("DEFAULT_" + kind) if self.use_environ else None
 
-    def _with_api(self, kwargs):
+    def _with_api(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         if self.api and "api" not in kwargs:
             kwargs["api"] = self.api
         return kwargs
 
-    def _port_class(self, attribute, what):
+    def _port_class(self, attribute: str, what: str) -> Any:
         module = self.module
         try:
             return getattr(module, attribute)
@@ -201,7 +241,8 @@ class Backend:
                 f"backend {self.name} has no {attribute} class: it cannot open {what} ports"
             ) from None
 
-    def open_input(self, name=None, virtual=False, callback=None, **kwargs):
+    def open_input(self, name: str | None = None, virtual: bool = False,
+                   callback: Callable[[Message], object] | None = None, **kwargs: Any) -> BaseInput:
         """Open an input port and return it.
 
         :param name: the port name; None means ``MIDOX_DEFAULT_INPUT`` (else ``MIDO_DEFAULT_INPUT``) when
@@ -210,23 +251,28 @@ class Backend:
         :param callback: a function called with each message that arrives, instead of ``receive()``.
         :param kwargs: passed on to the backend's ``Input``, with ``api=`` added when the backend has one.
         """
-        return self._open_port("Input", "input", name, kwargs, virtual=virtual, callback=callback)
+        return self._open_port("Input", "input", name, kwargs,  # type: ignore[no-any-return]
+                               virtual=virtual, callback=callback)
 
-    def open_output(self, name=None, virtual=False, autoreset=False, **kwargs):
+    def open_output(self, name: str | None = None, virtual: bool = False, autoreset: bool = False,
+                    **kwargs: Any) -> BaseOutput:
         """Open an output port and return it, as ``open_input()`` opens an input (the backend's ``Output``; a
         name of None means ``MIDOX_DEFAULT_OUTPUT``, else ``MIDO_DEFAULT_OUTPUT``).
 
         :param autoreset: send all_notes_off and reset_all_controllers on every channel when the port closes.
         """
-        return self._open_port("Output", "output", name, kwargs, virtual=virtual, autoreset=autoreset)
+        return self._open_port("Output", "output", name, kwargs,  # type: ignore[no-any-return]
+                               virtual=virtual, autoreset=autoreset)
 
-    def _open_port(self, attribute, what, name, kwargs, **options):
+    def _open_port(self, attribute: str, what: str, name: str | None, kwargs: dict[str, Any], **options: Any) -> Any:
         if name is None:
             name = self._default_port(what.upper())
         kwargs.update(options)
         return self._port_class(attribute, what)(name, **self._with_api(kwargs))
 
-    def open_ioport(self, name=None, virtual=False, callback=None, autoreset=False, **kwargs):
+    def open_ioport(self, name: str | None = None, virtual: bool = False,
+                    callback: Callable[[Message], object] | None = None, autoreset: bool = False,
+                    **kwargs: Any) -> BaseIOPort:
         """Open a port for input and output and return it.
 
         Uses the backend's ``IOPort`` when it has one; otherwise returns ``midox.ports.IOPort(input, output)``
@@ -244,11 +290,14 @@ class Backend:
         kwargs = self._with_api(kwargs)
         module = self.module
         if hasattr(module, "IOPort"):
-            return module.IOPort(name, virtual=virtual, callback=callback, autoreset=autoreset, **kwargs)
+            return module.IOPort(  # type: ignore[no-any-return]
+                name, virtual=virtual, callback=callback, autoreset=autoreset, **kwargs)
 
         # No native I/O port: pair an input and an output. A named I/O port names both; otherwise each side
         # takes its own default. Each side gets only its own options (mido passes callback to the output and
         # autoreset to the input too).
+        input_name: str | None
+        output_name: str | None
         if name:
             input_name = output_name = name
         else:
@@ -265,27 +314,27 @@ class Backend:
             raise
         return IOPort(input_port, output_port)
 
-    def _devices(self, kwargs):
+    def _devices(self, kwargs: dict[str, Any]) -> list[dict[str, Any]]:
         get_devices = getattr(self.module, "get_devices", None)
         if get_devices is None:
             return []
         return list(get_devices(**self._with_api(kwargs)))
 
-    def get_input_names(self, **kwargs):
+    def get_input_names(self, **kwargs: Any) -> list[str]:
         """Return the names of the input ports, in the backend's order.
 
         :param kwargs: passed on to the backend's ``get_devices()``, with ``api=`` added when the backend has one.
         """
         return [device["name"] for device in self._devices(kwargs) if device["is_input"]]
 
-    def get_output_names(self, **kwargs):
+    def get_output_names(self, **kwargs: Any) -> list[str]:
         """Return the names of the output ports, in the backend's order.
 
         :param kwargs: passed on to the backend's ``get_devices()``, with ``api=`` added when the backend has one.
         """
         return [device["name"] for device in self._devices(kwargs) if device["is_output"]]
 
-    def get_ioport_names(self, **kwargs):
+    def get_ioport_names(self, **kwargs: Any) -> list[str]:
         """Return the names that are both an input and an output port, in the order of the inputs.
 
         :param kwargs: passed on to the backend's ``get_devices()``, with ``api=`` added when the backend has one.
@@ -294,7 +343,7 @@ class Backend:
         outputs = {device["name"] for device in devices if device["is_output"]}
         return [device["name"] for device in devices if device["is_input"] and device["name"] in outputs]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         name = f"{self.name}/{self.api}" if self.api else self.name
         status = "loaded" if self.loaded else "not loaded"
         return f"<backend {name} ({status})>"
@@ -304,6 +353,7 @@ class Backend:
 # module-level functions below, wherever they have been imported to, see the change.
 class _Current:
     __slots__ = ("backend",)
+    backend: Backend | None
 
 
 _current = _Current()
@@ -311,7 +361,7 @@ _current.backend = None
 _lock = threading.Lock()
 
 
-def get_backend():
+def get_backend() -> Backend:
     """Return the current backend (mido's ``mido.backend``).
 
     The first call creates ``Backend()``, which reads ``MIDOX_BACKEND`` / ``MIDO_BACKEND`` then but imports
@@ -326,7 +376,7 @@ def get_backend():
     return backend
 
 
-def set_backend(name=None, load=False):
+def set_backend(name: Backend | str | None = None, load: bool = False) -> None:
     """Make a backend the current one, used by ``open_input()``, ``get_input_names()`` and the rest.
 
     :param name: a Backend, or a name as for ``Backend()`` (module path, short name, mido path, optional
@@ -345,31 +395,34 @@ def set_backend(name=None, load=False):
         _current.backend = backend
 
 
-def open_input(name=None, virtual=False, callback=None, **kwargs):
+def open_input(name: str | None = None, virtual: bool = False, callback: Callable[[Message], object] | None = None,
+               **kwargs: Any) -> BaseInput:
     """Open an input port with the current backend; see ``Backend.open_input()``."""
     return get_backend().open_input(name, virtual=virtual, callback=callback, **kwargs)
 
 
-def open_output(name=None, virtual=False, autoreset=False, **kwargs):
+def open_output(name: str | None = None, virtual: bool = False, autoreset: bool = False,
+                **kwargs: Any) -> BaseOutput:
     """Open an output port with the current backend; see ``Backend.open_output()``."""
     return get_backend().open_output(name, virtual=virtual, autoreset=autoreset, **kwargs)
 
 
-def open_ioport(name=None, virtual=False, callback=None, autoreset=False, **kwargs):
+def open_ioport(name: str | None = None, virtual: bool = False, callback: Callable[[Message], object] | None = None,
+                autoreset: bool = False, **kwargs: Any) -> BaseIOPort:
     """Open an input/output port with the current backend; see ``Backend.open_ioport()``."""
     return get_backend().open_ioport(name, virtual=virtual, callback=callback, autoreset=autoreset, **kwargs)
 
 
-def get_input_names(**kwargs):
+def get_input_names(**kwargs: Any) -> list[str]:
     """Return the input port names of the current backend; see ``Backend.get_input_names()``."""
     return get_backend().get_input_names(**kwargs)
 
 
-def get_output_names(**kwargs):
+def get_output_names(**kwargs: Any) -> list[str]:
     """Return the output port names of the current backend; see ``Backend.get_output_names()``."""
     return get_backend().get_output_names(**kwargs)
 
 
-def get_ioport_names(**kwargs):
+def get_ioport_names(**kwargs: Any) -> list[str]:
     """Return the I/O port names of the current backend; see ``Backend.get_ioport_names()``."""
     return get_backend().get_ioport_names(**kwargs)

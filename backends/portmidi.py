@@ -29,7 +29,9 @@ lock, instead of sleeping and polling in Python, and closing the port from anoth
 once; a name that is not found gives an error listing the ports there are; ``get_devices()`` gives booleans
 (mido: ints for ``is_input`` and ``is_output``) and also ``is_virtual``.
 """
-from .backend import BackendUnavailable, VirtualPortsUnsupported
+from typing import Any
+
+from .backend import BackendUnavailable, VirtualPortsUnsupported, quiet_c_libraries
 
 
 class _MissingBinding:
@@ -53,11 +55,13 @@ except ImportError as error:
         "when PortMidi is installed: install PortMidi (libportmidi-dev on Debian and Ubuntu, portmidi in Homebrew, "
         f"MacPorts or vcpkg), then reinstall midox ({error})",
         name=__name__,
+        reason="midox was built without its PortMidi binding",
     )
     load_error.__cause__ = error
     _portmidi = _MissingBinding(load_error)
 else:
     load_error = None
+    quiet_c_libraries()
 
 from .. import ports
 from ._devices import find_device
@@ -86,7 +90,7 @@ def _device(info):
     }
 
 
-def get_devices(**kwargs):
+def get_devices(**kwargs: Any) -> list[dict[str, Any]]:
     """Return the PortMidi devices as dicts, in PortMidi's order.
 
     Each has ``id``, ``interface`` (``'ALSA'``, ``'CoreMIDI'``, ``'MMSystem'``), ``name``, ``is_input``,

@@ -34,8 +34,9 @@ import contextlib
 import os
 import threading
 import time
+from typing import Any
 
-from .backend import BackendUnavailable, VirtualPortsUnsupported
+from .backend import BackendUnavailable, VirtualPortsUnsupported, quiet_c_libraries
 
 
 def _import_pygame_midi():
@@ -57,7 +58,9 @@ try:
     midi = _import_pygame_midi()
 except ImportError as error:
     raise BackendUnavailable(
-        f"pygame is not installed ({error}): pip install 'midox[pygame]'", name=__name__) from error
+        f"pygame is not installed ({error}): pip install 'midox[pygame]'", name=__name__,
+        reason="pygame is not installed") from error
+quiet_c_libraries()
 
 from .. import ports
 from ._devices import find_device
@@ -124,7 +127,7 @@ def _device(device_id):
     }
 
 
-def get_devices(**kwargs):
+def get_devices(**kwargs: Any) -> list[dict[str, Any]]:
     """Return the PortMidi devices of pygame.midi as dicts, in PortMidi's order.
 
     Each has ``interface`` (``'ALSA'``, ``'CoreMIDI'``, ``'MMSystem'``), ``name``, ``is_input``, ``is_output``,

@@ -28,14 +28,17 @@ clients, so ``open_ioport()`` pairs an Input with an Output.
 """
 import threading
 import time
+from typing import Any
 
-from .backend import BackendUnavailable
+from .backend import BackendUnavailable, quiet_c_libraries
 
 try:
     import rtmidi
 except ImportError as error:
     raise BackendUnavailable(
-        f"python-rtmidi is not installed ({error}): pip install 'midox[rtmidi]'", name="rtmidi") from error
+        f"python-rtmidi is not installed ({error}): pip install 'midox[rtmidi]'", name="rtmidi",
+        reason="python-rtmidi is not installed") from error
+quiet_c_libraries()
 
 from .. import ports
 from ..parser import Parser
@@ -55,8 +58,9 @@ _QUEUE_SIZE = 16384
 # JACK moves what a client sends once per process cycle, and RtMidi's output is not in step with the cycles at
 # either end: jack_connect() takes effect from a later cycle, so what is sent at once after opening reaches an
 # unconnected port; and closing may unregister the port before a cycle has taken the last messages sent. Both
-# lost 33 messages of midox-play under load. So opening a JACK output waits this long, and closing waits until
-# this long after the last send: a few cycles of any usual period (JACK's period is not known here).
+# lost 33 messages of midox-play under load (and messages sent at once to a newly opened input, midox-connect's
+# test under load). So opening a JACK port that connects (input or output) waits this long, and closing an output
+# waits until this long after the last send: a few cycles of any usual period (JACK's period is not known here).
 _JACK_SETTLE = 0.1
 
 # The API used when none is named: resolved on first use (see _default_api()).
@@ -64,7 +68,7 @@ _default = {}
 _default_lock = threading.Lock()
 
 
-def get_api_names():
+def get_api_names() -> list[str]:
     """Return the names of the APIs this python-rtmidi was compiled with, like ``['LINUX_ALSA', 'UNIX_JACK']``."""
     return [_NAME_BY_API[api] for api in rtmidi.get_compiled_api()]
 
@@ -118,7 +122,7 @@ def _make_client(client_class, number, client_name, **options):
         raise OSError(str(error)) from error
 
 
-def get_devices(api=None, **kwargs):
+def get_devices(api: str | None = None, **kwargs: Any) -> list[dict[str, Any]]:
     """Return a dict (name, is_input, is_output) for every port of the API, inputs first, each name once."""
     rt_in = _make_client(rtmidi.MidiIn, _api_to_use(rtmidi.MidiIn, api), None)
     try:
@@ -210,6 +214,8 @@ class Input(_RtMidiPort, ports.BaseInput):
         self._rt = self._open_client(rtmidi.MidiIn, _api_to_use(rtmidi.MidiIn, api), client_name, virtual,
                                      queue_size_limit=_QUEUE_SIZE)
         self._rt.ignore_types(sysex=False, timing=False, active_sense=True)
+        if self.api == "UNIX_JACK" and not virtual:
+            time.sleep(_JACK_SETTLE)
         if callback is not None:
             self.callback = callback
 

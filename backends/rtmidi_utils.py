@@ -1,9 +1,18 @@
 """Helpers for the rtmidi backend that need no MIDI library (mido's ``mido.backends.rtmidi_utils``)."""
 
+from collections.abc import Iterable
+from typing import overload
+
 __all__ = ["expand_alsa_port_name"]
 
 
-def expand_alsa_port_name(port_names, name):
+@overload
+def expand_alsa_port_name(port_names: Iterable[str], name: str) -> str: ...
+@overload
+def expand_alsa_port_name(port_names: Iterable[str], name: None) -> None: ...
+
+
+def expand_alsa_port_name(port_names: Iterable[str], name: str | None) -> str | None:
     """Return the full ALSA port name that *name* stands for, or *name* itself when none matches.
 
     RtMidi's ALSA port names carry the client name and the client:port numbers, as in

@@ -10,7 +10,7 @@ import tempfile
 import midox
 
 
-def messages_tour():
+def messages_tour() -> None:
     # Build messages: keyword values are checked against the MIDI 1.0 ranges.
     chord = [midox.Message('note_on', channel=0, note=note, velocity=90) for note in (60, 64, 67)]
     bend = midox.Message('pitchwheel', channel=0, pitch=-2048)
@@ -32,7 +32,7 @@ def messages_tour():
         print(f"  {msg!r}")
 
 
-def build_song(path):
+def build_song(path: str) -> None:
     """Write a two-track file: a tempo map and an arpeggio."""
     song = midox.MidiFile(ticks_per_beat=480)
     conductor = song.add_track('conductor')
@@ -46,7 +46,7 @@ def build_song(path):
     song.save(path)
 
 
-def summarize(path):
+def summarize(path: str) -> None:
     mid = midox.MidiFile(path, errors='warn')       # read what can be read; problems are listed
     tempos = [msg.tempo for track in mid.tracks for msg in track if msg.type == 'set_tempo']
     bpm = ', '.join(f'{midox.tempo2bpm(tempo):g}' for tempo in tempos[:4]) or '120 (default)'
@@ -60,7 +60,7 @@ def summarize(path):
         print(f"  problem: {problem}")
 
 
-def main(paths):
+def main(paths: list[str]) -> None:
     print(f"midox {midox.__version__}")
     messages_tour()
     with tempfile.TemporaryDirectory() as folder:

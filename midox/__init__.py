@@ -9,6 +9,8 @@
 
 Importing midox touches no device and loads no backend.
 """
+from typing import TYPE_CHECKING
+
 from . import ports, sockets
 from ._as_mido import install_as_mido
 from ._version import __version__
@@ -87,19 +89,36 @@ _BACKEND_NAMES = frozenset({
 _ARRAY_NAMES = frozenset({"MidiArrays", "read_arrays"})
 
 
-def __getattr__(name):
-    if name in _ARRAY_NAMES:
-        from . import arrays
+if TYPE_CHECKING:
+    # The lazy names, for type checkers only: they see these imports and no module __getattr__, so a misspelt
+    # name is an error. At run time the imports below happen on first use (``import midox`` stays light).
+    # (``import X as X``: the explicit re-export of a typed package.)
+    from .arrays import MidiArrays as MidiArrays, read_arrays as read_arrays
+    from .backends.backend import (
+        Backend as Backend,
+        get_input_names as get_input_names,
+        get_ioport_names as get_ioport_names,
+        get_output_names as get_output_names,
+        open_input as open_input,
+        open_ioport as open_ioport,
+        open_output as open_output,
+        set_backend as set_backend,
+    )
 
-        value = globals()[name] = getattr(arrays, name)       # found directly from now on
-        return value
-    if name in _BACKEND_NAMES:
-        # In an editable install midox.backends is mapped from backends/, which mypy cannot follow.
-        from .backends import backend as registry  # type: ignore[import-not-found,unused-ignore]
+    backend: Backend        # the current backend, get_backend(), read anew on every access
+else:
+    def __getattr__(name):
+        if name in _ARRAY_NAMES:
+            from . import arrays
 
-        return registry.get_backend() if name == "backend" else getattr(registry, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+            value = globals()[name] = getattr(arrays, name)       # found directly from now on
+            return value
+        if name in _BACKEND_NAMES:
+            from .backends import backend as registry
+
+            return registry.get_backend() if name == "backend" else getattr(registry, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | _BACKEND_NAMES | _ARRAY_NAMES)

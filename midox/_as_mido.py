@@ -4,17 +4,24 @@ After the call, ``import mido`` gives the midox package and ``import mido.X.Y`` 
 module objects, so a client that extends mido (``mido.messages.SPEC_BY_TYPE``, ``add_meta_spec``) extends midox.
 Submodules are aliased as they are imported, by a finder at the front of ``sys.meta_path``.
 """
+from __future__ import annotations
+
 import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from types import ModuleType
 
 _ALIAS = "mido"
 _TARGET = "midox"
 
 
-def _target_name(alias):
+def _target_name(alias: str) -> str | None:
     """'mido.messages.specs' -> 'midox.messages.specs'; None for names outside mido."""
     if alias == _ALIAS or alias.startswith(_ALIAS + "."):
         return _TARGET + alias[len(_ALIAS):]
@@ -24,7 +31,8 @@ def _target_name(alias):
 class _MidoAliases(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds ``mido`` and ``mido.*`` and loads them as the midox modules of the same path."""
 
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         target_name = _target_name(fullname)
         if target_name is None:
             return None
@@ -34,21 +42,21 @@ class _MidoAliases(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return importlib.machinery.ModuleSpec(
             fullname, self, is_package=target_spec.submodule_search_locations is not None)
 
-    def create_module(self, spec):
-        module = importlib.import_module(_target_name(spec.name))
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        module = importlib.import_module(_target_name(spec.name))  # type: ignore[arg-type]  # found by find_spec()
         spec.loader_state = module.__spec__
         return module
 
-    def exec_module(self, module):
+    def exec_module(self, module: ModuleType) -> None:
         # The module ran when midox imported it. importlib has just set the alias's spec on it: give it back
         # its own, so that the midox module keeps its identity (reload, pickling by module path, find_spec).
-        module.__spec__ = module.__spec__.loader_state
+        module.__spec__ = module.__spec__.loader_state  # type: ignore[union-attr]  # set by create_module()
 
 
 _FINDER = _MidoAliases()
 
 
-def install_as_mido():
+def install_as_mido() -> None:
     """Register midox under mido's module names, so that ``import mido`` (by any module) imports midox.
 
     Call it before the program imports mido or a library that does (pretty_midi, miditoolkit, ...)::

@@ -1,6 +1,13 @@
 """Frozen messages: immutable and hashable, so they can be set members and dict keys (mido's ``mido.frozen``)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NoReturn, overload
+
 from .messages import BaseMessage, Message
 from .midifiles.meta import MetaMessage, UnknownMetaMessage
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 
 class Frozen:
@@ -8,10 +15,10 @@ class Frozen:
 
     __slots__ = ()
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> NoReturn:
         raise ValueError('frozen message is immutable')
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(tuple(vars(self).items()))
 
 
@@ -43,19 +50,29 @@ class FrozenUnknownMetaMessage(UnknownMetaMessage, Frozen):
 
 # The frozen class of each mutable message class, most derived first (isinstance picks the first match).
 # Meta messages are Python classes: their _copy_as() copies the instance dict.
-_FROZEN = [
+_FROZEN: list[tuple[type[BaseMessage], type[Any]]] = [
     (Message, FrozenMessage),
     (UnknownMetaMessage, FrozenUnknownMetaMessage),
     (MetaMessage, FrozenMetaMessage),
 ]
 
 
-def is_frozen(msg):
+def is_frozen(msg: object) -> TypeIs[Frozen]:
     """Return True if msg is a frozen message."""
     return isinstance(msg, Frozen)
 
 
-def freeze_message(msg):
+@overload
+def freeze_message(msg: None) -> None: ...
+@overload
+def freeze_message(msg: Message) -> FrozenMessage: ...
+@overload
+def freeze_message(msg: UnknownMetaMessage) -> FrozenUnknownMetaMessage: ...
+@overload
+def freeze_message(msg: MetaMessage) -> FrozenMetaMessage | FrozenUnknownMetaMessage: ...
+
+
+def freeze_message(msg: BaseMessage | None) -> Any:
     """Return a frozen copy of msg (msg itself if it is frozen already, None for None).
 
     Raises ValueError for anything that is not a message.
@@ -64,11 +81,21 @@ def freeze_message(msg):
         return msg
     for mutable_class, frozen_class in _FROZEN:
         if isinstance(msg, mutable_class):
-            return msg._copy_as(frozen_class)
+            return msg._copy_as(frozen_class)  # type: ignore[attr-defined]  # Message's or MetaMessage's
     raise ValueError('first argument must be a message or None')
 
 
-def thaw_message(msg):
+@overload
+def thaw_message(msg: None) -> None: ...
+@overload
+def thaw_message(msg: Message) -> Message: ...
+@overload
+def thaw_message(msg: UnknownMetaMessage) -> UnknownMetaMessage: ...
+@overload
+def thaw_message(msg: MetaMessage) -> MetaMessage: ...
+
+
+def thaw_message(msg: BaseMessage | None) -> Any:
     """Return a mutable copy of msg (a copy even if it is not frozen; None for None)."""
     if msg is None:
         return None

@@ -19,13 +19,23 @@ Differences from mido 1.3.3:
 - Any input port takes a ``callback``: ports whose messages come through ``_receive()`` deliver them to it
   on a dispatcher thread. Input ports keep ``pending()`` (the 1.1 manual documents it).
 """
+from __future__ import annotations
+
 import random
 import sys
 import threading
 import time
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .messages import Message
 from .parser import Parser
+
+if TYPE_CHECKING:
+    from collections import deque
+    from collections.abc import Callable, Iterable, Iterator
+    from types import TracebackType
+
+    from typing_extensions import Self
 
 # How many seconds to sleep before polling again.
 _DEFAULT_SLEEP_TIME = 0.001
@@ -37,7 +47,7 @@ _DISPATCHING = 'dispatching'    # a thread delivers messages to the callback whi
 _STOPPING = 'stopping'          # close() told the thread to end: it takes no more messages
 
 
-def sleep():
+def sleep() -> None:
     """Sleep for get_sleep_time() seconds.
 
     Ports call this between polls while they wait for messages. The time can be set with set_sleep_time().
@@ -45,18 +55,18 @@ def sleep():
     time.sleep(get_sleep_time())
 
 
-def set_sleep_time(seconds=_DEFAULT_SLEEP_TIME):
+def set_sleep_time(seconds: float = _DEFAULT_SLEEP_TIME) -> None:
     """Set the number of seconds sleep() will sleep (0.001 by default)."""
     global _sleep_time
     _sleep_time = seconds
 
 
-def get_sleep_time():
+def get_sleep_time() -> float:
     """Return the number of seconds sleep() will sleep."""
     return _sleep_time
 
 
-def reset_messages():
+def reset_messages() -> Iterator[Message]:
     """Yield "All Notes Off" and "Reset All Controllers" for every channel, channel by channel."""
     all_notes_off = 123
     reset_all_controllers = 121
@@ -65,7 +75,7 @@ def reset_messages():
             yield Message('control_change', channel=channel, control=control)
 
 
-def panic_messages():
+def panic_messages() -> Iterator[Message]:
     """Yield "All Sounds Off" for every channel.
 
     This mutes all sounding notes regardless of their envelopes: useful when notes hang and nothing else
@@ -87,14 +97,14 @@ class PortClosedError(OSError, ValueError):
 class DummyLock:
     """A lock that does nothing, for ports that do their own locking (``_locking = False``)."""
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *_):
+    def __exit__(self, *_: object) -> Literal[False]:
         return False
 
 
-def _is_received_message(value):
+def _is_received_message(value: object) -> bool:
     """Tell whether a value returned by _receive() is a message to hand to the caller.
 
     The 1.2 contract returns a message (or, for ports that yield ports, a (port, message) pair); the 1.1
@@ -103,7 +113,7 @@ def _is_received_message(value):
     return bool(value) and not isinstance(value, int)
 
 
-def _report_callback_error():
+def _report_callback_error() -> None:
     """Report the exception being handled on the dispatcher thread the way an uncaught one is reported."""
     exc_type, exc_value, exc_traceback = sys.exc_info()
     threading.excepthook(threading.ExceptHookArgs(
@@ -117,14 +127,19 @@ class BasePort:
     is_output = False
     _locking = True
 
-    def __new__(cls, *args, **kwargs):
+    # The port name: a string, or None for some ports opened without one (``str | Any`` spares the None check).
+    name: str | Any
+    closed: bool
+    _lock: threading.RLock | DummyLock
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
         # The lock is made here, not in __init__, so that a port whose __init__ does not call ours (mido
         # allows that) has one too.
         port = super().__new__(cls)
         port._lock = threading.RLock() if cls._locking else DummyLock()
         return port
 
-    def __init__(self, name=None, **kwargs):
+    def __init__(self, name: str | None = None, **kwargs: Any) -> None:
         """Set up the port and call self._open(**kwargs).
 
         name is the port name (any value, usually a string or None); it is set before _open() is called.
@@ -138,13 +153,13 @@ class BasePort:
         self._open(**kwargs)
         self.closed = False
 
-    def _open(self, **kwargs):
+    def _open(self, **kwargs: Any) -> None:
         """Open the device; override. Gets the constructor's keyword arguments; self.name is set."""
 
-    def _close(self):
+    def _close(self) -> None:
         """Release the device; override. Called once, by the first close()."""
 
-    def close(self):
+    def close(self) -> None:
         """Close the port.
 
         If the port is already closed, nothing happens. The port is also closed when the object is garbage
@@ -154,26 +169,27 @@ class BasePort:
             if not self.closed:
                 if getattr(self, 'autoreset', False):
                     try:
-                        self.reset()
+                        self.reset()    # type: ignore[attr-defined]  # only outputs have autoreset
                     except OSError:
                         # The device may already be gone; closing must still succeed.
                         pass
                 self._close()
                 self.closed = True
 
-    def __del__(self):
+    def __del__(self) -> None:
         # A port whose __init__ failed before it was opened has nothing to close.
         if getattr(self, 'closed', True) is False:
             self.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, type, value, traceback):
+    def __exit__(self, type: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> Literal[False]:
         self.close()
         return False
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = 'closed' if self.closed else 'open'
         port_type = {
             (True, False): 'input',
@@ -183,7 +199,7 @@ class BasePort:
         }[self.is_input, self.is_output]
         name = self.name or ''
         try:
-            device_type = self._device_type
+            device_type = self._device_type     # type: ignore[attr-defined]  # set by some port classes
         except AttributeError:
             device_type = self.__class__.__name__
         return f'<{state} {port_type} {name!r} ({device_type})>'
@@ -211,19 +227,23 @@ class BaseInput(BasePort):
     #   _DISPATCHING -> _STOPPING  close() from another thread; it waits until the thread ends (-> _IDLE)
     # A setter waits for the delivery under way, so each message goes to the callback it was taken for: none
     # is lost, delivered twice or out of order. These class defaults are a port's state without a callback.
-    _dispatch_callback = None
+    _dispatch_callback: Callable[[Message], object] | None = None
     _dispatch_state = _IDLE
-    _dispatch_thread = None
+    _dispatch_thread: threading.Thread | None = None
     _dispatch_busy = False      # the thread is delivering a message (calling the callback, without the lock)
     _dispatch_done = 0          # deliveries finished: a waiting setter waits for the one under way only
 
-    def __new__(cls, *args, **kwargs):
+    _messages: deque[Message]
+    _parser: Parser
+    _dispatch_cond: threading.Condition
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
         port = super().__new__(cls, *args, **kwargs)
         # A DummyLock cannot be waited on: such a port's dispatcher gets a lock of its own.
         port._dispatch_cond = threading.Condition(None if isinstance(port._lock, DummyLock) else port._lock)
         return port
 
-    def __init__(self, name='', **kwargs):
+    def __init__(self, name: str | None = '', **kwargs: Any) -> None:
         """Create an input port.
 
         name is the port name, as returned by get_input_names(). The other keyword arguments are passed to
@@ -242,13 +262,13 @@ class BaseInput(BasePort):
             # A callback set inside _open(), while the port was still closed, starts now.
             self.callback = self._dispatch_callback
 
-    def _open(self, callback=None, **kwargs):
+    def _open(self, callback: Callable[[Message], object] | None = None, **kwargs: Any) -> None:
         """Open the device; override. This default installs callback, which the manual lets every input
         port take."""
         if callback is not None:
             self.callback = callback
 
-    def _receive(self, block=True):
+    def _receive(self, block: bool = True) -> object:
         """Read from the device; override.
 
         Either put the messages read in self._messages (usually by feeding self._parser) and return None,
@@ -259,7 +279,7 @@ class BaseInput(BasePort):
     # Callbacks
 
     @property
-    def callback(self):
+    def callback(self) -> Callable[[Message], object] | None:
         """The function called with each received message, or None.
 
         Set it at any time; set None to receive messages again with receive(). The callback runs on a
@@ -271,7 +291,7 @@ class BaseInput(BasePort):
         return self._dispatch_callback
 
     @callback.setter
-    def callback(self, func):
+    def callback(self, func: Callable[[Message], object] | None) -> None:
         if func is not None and not callable(func):
             raise TypeError('callback must be callable or None')
         dispatch = self._dispatch_cond
@@ -291,7 +311,7 @@ class BaseInput(BasePort):
                 done = self._dispatch_done
                 dispatch.wait_for(lambda: not self._dispatch_busy or self._dispatch_done != done)
 
-    def _dispatch_loop(self):
+    def _dispatch_loop(self) -> None:
         """The dispatcher thread: deliver messages to the callback until the callback is None, close()
         stops it, or the port is closed and drained."""
         dispatch = self._dispatch_cond
@@ -331,7 +351,7 @@ class BaseInput(BasePort):
                 self._dispatch_busy = False
                 dispatch.notify_all()
 
-    def close(self):
+    def close(self) -> None:
         """Close the port.
 
         If the port is already closed, nothing happens. A callback is not called again once close()
@@ -350,13 +370,13 @@ class BaseInput(BasePort):
                 thread.join()
             super().close()
 
-    def _check_callback(self):
+    def _check_callback(self) -> None:
         if getattr(self, 'callback', None) is not None:
             raise ValueError('a callback is set for this port')
 
     # Receiving
 
-    def _wait_for_input(self):
+    def _wait_for_input(self) -> None:
         """Wait, without the port lock, until a message may have arrived; override.
 
         The default sleeps for get_sleep_time() seconds (polling). Ports that learn of arriving messages
@@ -366,11 +386,11 @@ class BaseInput(BasePort):
         """
         sleep()
 
-    def _end_of_input(self):
+    def _end_of_input(self) -> bool:
         """Return True when no more messages can arrive (the port is closed)."""
         return self.closed
 
-    def _next_message(self, block, check_callback):
+    def _next_message(self, block: bool, check_callback: bool) -> Any:
         """Return the next message; the core of receive(), also used by the callback dispatcher."""
         closed = 'receive() called on closed port'
         while True:
@@ -399,7 +419,13 @@ class BaseInput(BasePort):
             self._wait_for_input()
             closed = 'port closed during receive()'
 
-    def receive(self, block=True):
+    # A blocking receive always returns a message (MultiPort with yield_ports: a (port, message) pair).
+    @overload
+    def receive(self, block: Literal[True] = True) -> Message: ...
+    @overload
+    def receive(self, block: bool) -> Message | None: ...
+
+    def receive(self, block: bool = True) -> Any:
         """Return the next message.
 
         This blocks until a message arrives. With block=False it returns None at once if there is no
@@ -414,14 +440,14 @@ class BaseInput(BasePort):
         self._check_callback()
         return self._next_message(block=block, check_callback=True)
 
-    def poll(self):
+    def poll(self) -> Message | None:
         """Receive the next pending message or None.
 
         This is the same as calling receive(block=False).
         """
         return self.receive(block=False)
 
-    def iter_pending(self):
+    def iter_pending(self) -> Iterator[Message]:
         """Iterate through pending messages."""
         while True:
             message = self.poll()
@@ -429,7 +455,7 @@ class BaseInput(BasePort):
                 return
             yield message
 
-    def pending(self):
+    def pending(self) -> int:
         """Return how many messages are ready to be received.
 
         This is kept for backward compatibility (the 1.1 manual documents it); iter_pending() and poll() are
@@ -444,10 +470,10 @@ class BaseInput(BasePort):
                     if not _is_received_message(message):
                         break
                     # A returned message counts as pending: keep it, after the older ones.
-                    self._messages.append(message)
+                    self._messages.append(message)  # type: ignore[arg-type]  # a message, as checked
             return len(self._messages)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Message]:
         """Iterate through messages as they arrive, until the port closes."""
         self._check_callback()
         while True:
@@ -471,7 +497,9 @@ class BaseOutput(BasePort):
 
     is_output = True
 
-    def __init__(self, name='', autoreset=False, **kwargs):
+    autoreset: bool
+
+    def __init__(self, name: str | None = '', autoreset: bool = False, **kwargs: Any) -> None:
         """Create an output port.
 
         name is the port name, as returned by get_output_names(). With autoreset=True, reset() is sent when
@@ -480,10 +508,10 @@ class BaseOutput(BasePort):
         BasePort.__init__(self, name, **kwargs)
         self.autoreset = autoreset
 
-    def _send(self, message):
+    def _send(self, message: Message) -> None:
         """Send message (a copy, already checked) to the device; override. Raise OSError on failure."""
 
-    def send(self, message):
+    def send(self, message: Message) -> None:
         """Send a message on the port.
 
         A copy of the message is sent, so the original can be changed afterwards without affecting what was
@@ -502,7 +530,7 @@ class BaseOutput(BasePort):
                 raise PortClosedError('send() called on closed port')
             self._send(message.copy())
 
-    def reset(self):
+    def reset(self) -> None:
         """Send "All Notes Off" and "Reset All Controllers" on all channels."""
         with self._lock:
             # Under the lock, so that other threads' messages do not land in the middle.
@@ -511,7 +539,7 @@ class BaseOutput(BasePort):
             for message in reset_messages():
                 self.send(message)
 
-    def panic(self):
+    def panic(self) -> None:
         """Send "All Sounds Off" on all channels.
 
         This mutes all sounding notes regardless of their envelopes: useful when notes hang and nothing
@@ -527,7 +555,7 @@ class BaseOutput(BasePort):
 class BaseIOPort(BaseInput, BaseOutput):
     """Base class for ports that both send and receive."""
 
-    def __init__(self, name='', **kwargs):
+    def __init__(self, name: str | None = '', **kwargs: Any) -> None:
         """Create an I/O port.
 
         name is the port name, as returned by get_ioport_names(). The keyword arguments, autoreset
@@ -547,7 +575,7 @@ class IOPort(BaseIOPort):
     # The wrapped ports lock themselves.
     _locking = False
 
-    def __init__(self, input, output):
+    def __init__(self, input: BaseInput, output: BaseOutput) -> None:
         """Wrap an input port and an output port."""
         self.input = input
         self.output = output
@@ -557,25 +585,25 @@ class IOPort(BaseIOPort):
         self.closed = False
 
     @property
-    def callback(self):
+    def callback(self) -> Callable[[Message], object] | None:
         """The input port's callback (setting it sets the input's)."""
         return getattr(self.input, 'callback', None)
 
     @callback.setter
-    def callback(self, func):
+    def callback(self, func: Callable[[Message], object] | None) -> None:
         self.input.callback = func
 
-    def _close(self):
+    def _close(self) -> None:
         self.input.close()
         self.output.close()
 
-    def _send(self, message):
+    def _send(self, message: Message) -> None:
         self.output.send(message)
 
-    def _receive(self, block=True):
+    def _receive(self, block: bool = True) -> Message | None:
         return self.input.receive(block=block)
 
-    def pending(self):
+    def pending(self) -> int:
         """Return how many messages are ready to be received on the input port."""
         self._check_callback()
         return self.input.pending()
@@ -587,7 +615,7 @@ class EchoPort(BaseIOPort):
     Iterating over it yields the pending messages and stops (it never waits).
     """
 
-    def _send(self, message):
+    def _send(self, message: Message) -> None:
         self._messages.append(message)
 
     __iter__ = BaseIOPort.iter_pending
@@ -605,25 +633,35 @@ class MultiPort(BaseIOPort):
     # Were all ports closed when _receive() last looked? (See _end_of_input.)
     _ports_closed = False
 
-    def __init__(self, ports, yield_ports=False):
+    # The wrapped ports: inputs, outputs or both (SocketPorts in a PortServer).
+    ports: list[Any]
+
+    if TYPE_CHECKING:
+        # With yield_ports=True, (port, message) pairs come instead of messages.
+        def receive(self, block: bool = True) -> Any: ...
+        def poll(self) -> Any: ...
+        def iter_pending(self) -> Iterator[Any]: ...
+        def __iter__(self) -> Iterator[Any]: ...
+
+    def __init__(self, ports: Iterable[BasePort], yield_ports: bool = False) -> None:
         """Wrap the ports of an iterable."""
         BaseIOPort.__init__(self, 'multi')
         self.ports = list(ports)
         self.yield_ports = yield_ports
 
-    def _send(self, message):
+    def _send(self, message: Message) -> None:
         for port in self.ports:
             if not port.closed:
                 port.send(message)
 
-    def _receive(self, block=True):
+    def _receive(self, block: bool = True) -> None:
         # Never block here (mido's blocking multi_receive never returns): take what the ports have;
         # receive() polls and sleeps.
         ports = list(self.ports)
         self._ports_closed = bool(ports) and all(port.closed for port in ports)
-        self._messages.extend(multi_receive(ports, yield_ports=self.yield_ports, block=False))
+        self._messages.extend(multi_receive(ports, yield_ports=self.yield_ports, block=False))  # type: ignore[arg-type]
 
-    def _end_of_input(self):
+    def _end_of_input(self) -> bool:
         # The verdict is the one _receive() took before it polled, so a subclass that drops closed ports
         # before calling MultiPort._receive() (PortServer) never ends because its last client left. It is
         # checked again in case open ports were added since.
@@ -633,7 +671,19 @@ class MultiPort(BaseIOPort):
         return self._ports_closed and bool(ports) and all(port.closed for port in ports)
 
 
-def multi_receive(ports, yield_ports=False, block=True):
+@overload
+def multi_receive(ports: Iterable[BaseInput], yield_ports: Literal[False] = False,
+                  block: bool = True) -> Iterator[Message]: ...
+@overload
+def multi_receive(ports: Iterable[BaseInput], yield_ports: Literal[True],
+                  block: bool = True) -> Iterator[tuple[BaseInput, Message]]: ...
+@overload
+def multi_receive(ports: Iterable[BaseInput], yield_ports: bool,
+                  block: bool = True) -> Iterator[Message | tuple[BaseInput, Message]]: ...
+
+
+def multi_receive(ports: Iterable[BaseInput], yield_ports: bool = False,
+                  block: bool = True) -> Iterator[Message | tuple[BaseInput, Message]]:
     """Receive messages from several ports.
 
     Generates messages from every open input port. The ports are polled in random order for fairness, and
@@ -659,7 +709,18 @@ def multi_receive(ports, yield_ports=False, block=True):
             break
 
 
-def multi_iter_pending(ports, yield_ports=False):
+@overload
+def multi_iter_pending(ports: Iterable[BaseInput], yield_ports: Literal[False] = False) -> Iterator[Message]: ...
+@overload
+def multi_iter_pending(ports: Iterable[BaseInput],
+                       yield_ports: Literal[True]) -> Iterator[tuple[BaseInput, Message]]: ...
+@overload
+def multi_iter_pending(ports: Iterable[BaseInput],
+                       yield_ports: bool) -> Iterator[Message | tuple[BaseInput, Message]]: ...
+
+
+def multi_iter_pending(ports: Iterable[BaseInput],
+                       yield_ports: bool = False) -> Iterator[Message | tuple[BaseInput, Message]]:
     """Iterate through all pending messages of the ports.
 
     This is the same as calling multi_receive(ports, block=False); it is kept for backward compatibility.
@@ -667,7 +728,7 @@ def multi_iter_pending(ports, yield_ports=False):
     return multi_receive(ports, yield_ports=yield_ports, block=False)
 
 
-def multi_send(ports, message):
+def multi_send(ports: Iterable[BaseOutput], message: Message) -> None:
     """Send a message on every port of an iterable."""
     for port in ports:
         port.send(message)

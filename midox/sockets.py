@@ -57,6 +57,8 @@ being assembled of at most ``max_sysex`` bytes. The server's own queue has the s
 is bounded by its number of clients times these. ``buffered_bytes`` tells how many sysex bytes a port or
 server holds.
 """
+from __future__ import annotations
+
 import ipaddress
 import itertools
 import os
@@ -65,9 +67,32 @@ import select
 import socket
 import time
 from collections import deque
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .parser import Parser
 from .ports import BaseIOPort, MultiPort, sleep
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from typing import TypedDict
+
+    from typing_extensions import Unpack
+
+    from .messages import Message
+
+    class _ConnectOptions(TypedDict, total=False):
+        """The keyword arguments of connect(): SocketPort's."""
+
+        conn: socket.socket | None
+        sysex: bool
+        max_sysex: int | None
+        max_pending: int | None
+        max_read: int
+        send_timeout: float | None
+
+    # What ``allow`` takes: one address or network, or an iterable of them.
+    _Network = (str | ipaddress.IPv4Address | ipaddress.IPv6Address | ipaddress.IPv4Network
+                | ipaddress.IPv6Network)
 
 __all__ = ["PortServer", "SocketPort", "connect", "parse_address", "format_address"]
 
@@ -83,7 +108,7 @@ _INPUT_WAKEUP = 0.05
 _ACCEPTS_PER_POLL = 64
 
 
-def _readable(sockets, timeout=0.0):
+def _readable(sockets: list[socket.socket], timeout: float = 0.0) -> list[socket.socket]:
     """Return those of ``sockets`` that have something to read (data, EOF, or a connection waiting)."""
     sockets = [sock for sock in sockets if sock.fileno() >= 0]
     if not sockets:
@@ -101,7 +126,7 @@ def _readable(sockets, timeout=0.0):
     return select.select(sockets, [], [], timeout)[0]
 
 
-def _shutdown(sock):
+def _shutdown(sock: socket.socket) -> None:
     """Shut a socket down before closing it: this wakes a poll() on it in another thread at once."""
     try:
         sock.shutdown(socket.SHUT_RDWR)
@@ -109,7 +134,7 @@ def _shutdown(sock):
         pass    # not connected, or already shut down by the peer
 
 
-def _check_limit(name, value, allow_none=True):
+def _check_limit(name: str, value: Any, allow_none: bool = True) -> Any:
     if value is None and allow_none:
         return value
     if isinstance(value, bool) or not isinstance(value, int):
@@ -119,7 +144,8 @@ def _check_limit(name, value, allow_none=True):
     return value
 
 
-def _port_options(sysex, max_sysex, max_pending, max_read, send_timeout):
+def _port_options(sysex: object, max_sysex: int | None, max_pending: int | None, max_read: int,
+                  send_timeout: float | None) -> dict[str, Any]:
     """Check the options of a socket port and return them as keyword arguments for SocketPort."""
     if send_timeout is not None:
         if isinstance(send_timeout, bool) or not isinstance(send_timeout, (int, float)):
@@ -135,7 +161,8 @@ def _port_options(sysex, max_sysex, max_pending, max_read, send_timeout):
     }
 
 
-def _parse_allow(allow):
+def _parse_allow(allow: _Network | Iterable[_Network] | None
+                 ) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] | None:
     """Turn the allow option into a tuple of networks, or None for anyone."""
     if allow is None:
         return None
@@ -161,15 +188,15 @@ class _Ledger:
 
     __slots__ = ('queue', 'max_pending', 'max_sysex', 'added', 'sysex', 'sysex_bytes')
 
-    def __init__(self, queue, max_pending, max_sysex):
+    def __init__(self, queue: deque[Message], max_pending: int | None, max_sysex: int | None) -> None:
         self.queue = queue
         self.max_pending = max_pending
         self.max_sysex = max_sysex
         self.added = 0
-        self.sysex = deque()        # (position in the stream of added messages, size in bytes)
+        self.sysex: deque[tuple[int, int]] = deque()        # (position in the stream of added messages, size in bytes)
         self.sysex_bytes = 0
 
-    def waiting_sysex_bytes(self):
+    def waiting_sysex_bytes(self) -> int:
         """Return the size of the complete sysex messages still in the queue."""
         sysex = self.sysex
         if sysex:
@@ -178,7 +205,7 @@ class _Ledger:
                 self.sysex_bytes -= sysex.popleft()[1]
         return self.sysex_bytes
 
-    def room(self, limit):
+    def room(self, limit: int) -> int:
         """Return how many more messages (or bytes: one byte makes at most one message) may come, up to limit."""
         if self.max_sysex is not None and self.waiting_sysex_bytes() >= self.max_sysex:
             return 0
@@ -186,7 +213,7 @@ class _Ledger:
             return limit
         return min(limit, self.max_pending - len(self.queue))
 
-    def feed(self, parser, data):
+    def feed(self, parser: Parser, data: bytes) -> None:
         """Feed data to parser, whose messages go to the queue, and remember the sysex messages it added."""
         before = len(self.queue)
         parser.feed(data)
@@ -200,7 +227,7 @@ class _Ledger:
                     self.sysex_bytes += size
         self.added += count
 
-    def add(self, message):
+    def add(self, message: Message) -> None:
         """Append one message to the queue."""
         if message.type == 'sysex':
             size = len(message.data) + 2
@@ -221,9 +248,25 @@ class PortServer(MultiPort):
     Keyword-only options are described in the module documentation.
     """
 
-    def __init__(self, host, portno, backlog=1, *, allow=None, max_clients=None, sysex=True,
-                 max_sysex=DEFAULT_MAX_SYSEX, max_pending=DEFAULT_MAX_PENDING, max_read=DEFAULT_MAX_READ,
-                 send_timeout=None):
+    ports: list[SocketPort]
+    _socket: Any        # the listening socket; None if it could not be made
+
+    if TYPE_CHECKING:
+        # Messages, as BaseInput's (MultiPort's may be pairs; a server never yields ports).
+        @overload
+        def receive(self, block: Literal[True] = True) -> Message: ...
+        @overload
+        def receive(self, block: bool = True) -> Message | None: ...
+        def receive(self, block: bool = True) -> Any: ...
+        def poll(self) -> Message | None: ...
+        def iter_pending(self) -> Iterator[Message]: ...
+        def __iter__(self) -> Iterator[Message]: ...
+
+    def __init__(self, host: str, portno: int, backlog: int = 1, *,
+                 allow: _Network | Iterable[_Network] | None = None, max_clients: int | None = None,
+                 sysex: bool = True, max_sysex: int | None = DEFAULT_MAX_SYSEX,
+                 max_pending: int | None = DEFAULT_MAX_PENDING, max_read: int = DEFAULT_MAX_READ,
+                 send_timeout: float | None = None) -> None:
         # Check everything before a socket exists, so that a bad argument leaks nothing.
         self._allow = _parse_allow(allow)
         self._max_clients = _check_limit('max_clients', max_clients)
@@ -250,30 +293,30 @@ class PortServer(MultiPort):
         self.name = format_address(host, sock.getsockname()[1])
 
     @property
-    def address(self):
+    def address(self) -> tuple[str, int]:
         """The (host, port) the server listens on, with the port the OS chose if portno was 0."""
-        return self._socket.getsockname()[:2]
+        return self._socket.getsockname()[:2]     # type: ignore[no-any-return]  # an AF_INET address
 
     @property
-    def buffered_bytes(self):
+    def buffered_bytes(self) -> int:
         """Bytes of sysex data held by the server and its clients: waiting or being assembled."""
         total = self._ledger.waiting_sysex_bytes()
         for port in self.ports:
             total += getattr(port, 'buffered_bytes', 0)
         return total
 
-    def _close(self):
+    def _close(self) -> None:
         for port in self.ports:
             port.close()
         if self._socket is not None:
             _shutdown(self._socket)
             self._socket.close()
 
-    def _update_ports(self):
+    def _update_ports(self) -> None:
         """Forget clients that have disconnected once everything they sent has been received."""
         self.ports = [port for port in self.ports if not (port.closed and not port._messages)]
 
-    def _allowed(self, host):
+    def _allowed(self, host: str) -> bool:
         if self._allow is None:
             return True
         try:
@@ -282,7 +325,7 @@ class PortServer(MultiPort):
             return False
         return any(address in network for network in self._allow)
 
-    def _accept_one(self, served=False):
+    def _accept_one(self, served: bool = False) -> SocketPort | Literal[False] | None:
         """Accept one waiting connection. Return a SocketPort, False if there was none, or None if the
         client was refused or gone before it could be accepted. served: it would join self.ports."""
         try:
@@ -304,7 +347,7 @@ class PortServer(MultiPort):
             conn.close()
             raise
 
-    def _accept_waiting(self):
+    def _accept_waiting(self) -> None:
         """Accept the clients that are waiting (a bounded number per call) into self.ports."""
         for _ in range(_ACCEPTS_PER_POLL):
             if self.closed or not _readable([self._socket]):
@@ -318,7 +361,12 @@ class PortServer(MultiPort):
             if port is not None:
                 self.ports.append(port)
 
-    def accept(self, block=True):
+    @overload
+    def accept(self, block: Literal[True] = True) -> SocketPort: ...
+    @overload
+    def accept(self, block: bool) -> SocketPort | None: ...
+
+    def accept(self, block: bool = True) -> SocketPort | None:
         """Accept a connection from a client.
 
         Will block until there is a new connection, and then return a SocketPort object.
@@ -339,7 +387,7 @@ class PortServer(MultiPort):
             if not block:
                 return None
 
-    def _send(self, message):
+    def _send(self, message: Message) -> None:
         # The base class has checked and copied the message; each client sends that same copy.
         self._accept_waiting()
         for port in list(self.ports):
@@ -352,7 +400,7 @@ class PortServer(MultiPort):
                     pass    # that client is gone (its port closed itself); the others still get it
         self._update_ports()
 
-    def _wait_for_input(self):
+    def _wait_for_input(self) -> None:
         # Wake as soon as a client sends, disconnects or connects, rather than poll on a timer.
         ports = [port for port in self.ports if not port.closed]
         if self.closed or self._ledger.room(1) <= 0 or any(port._messages for port in self.ports):
@@ -360,7 +408,7 @@ class PortServer(MultiPort):
             return
         _readable([self._socket] + [port._socket for port in ports if port._socket is not None], _INPUT_WAKEUP)
 
-    def _receive(self, block=True):
+    def _receive(self, block: bool = True) -> None:
         # Never blocks: the caller (BaseInput.receive) polls again if nothing came, so a closed server or
         # a quiet client can never hang it (mido's did). Each client gets one bounded read per call.
         self._accept_waiting()
@@ -394,8 +442,11 @@ class SocketPort(BaseIOPort):
     module documentation.
     """
 
-    def __init__(self, host, portno, conn=None, *, sysex=True, max_sysex=DEFAULT_MAX_SYSEX,
-                 max_pending=DEFAULT_MAX_PENDING, max_read=DEFAULT_MAX_READ, send_timeout=None):
+    _socket: Any        # the connection; None if it could not be made
+
+    def __init__(self, host: str, portno: int, conn: socket.socket | None = None, *, sysex: bool = True,
+                 max_sysex: int | None = DEFAULT_MAX_SYSEX, max_pending: int | None = DEFAULT_MAX_PENDING,
+                 max_read: int = DEFAULT_MAX_READ, send_timeout: float | None = None) -> None:
         options = _port_options(sysex, max_sysex, max_pending, max_read, send_timeout)
         self._socket = None
         BaseIOPort.__init__(self, name=format_address(host, portno))
@@ -419,21 +470,21 @@ class SocketPort(BaseIOPort):
             raise
 
     @property
-    def buffered_bytes(self):
+    def buffered_bytes(self) -> int:
         """Bytes of sysex data held by this port: the sysex being assembled and complete ones waiting."""
         return self._parser.sysex_size + self._ledger.waiting_sysex_bytes()
 
     @property
-    def dropped_sysex(self):
+    def dropped_sysex(self) -> int:
         """How many incoming sysex messages were dropped (too long, or all of them with sysex=False)."""
         return self._parser.dropped_sysex
 
-    def _close(self):
+    def _close(self) -> None:
         if self._socket is not None:
             _shutdown(self._socket)
             self._socket.close()
 
-    def _send(self, message):
+    def _send(self, message: Message) -> None:
         try:
             self._socket.sendall(message.bin())
         except OSError:
@@ -442,19 +493,19 @@ class SocketPort(BaseIOPort):
             self.close()
             raise
 
-    def _receive(self, block=True):
+    def _receive(self, block: bool = True) -> None:
         # Never blocks, like mido's: BaseInput.receive() waits (without holding the lock) and comes again if
         # nothing came, so another thread can still send on this port meanwhile.
         self._read()
 
-    def _wait_for_input(self):
+    def _wait_for_input(self) -> None:
         sock = self._socket
         if self.closed or sock is None or self._ledger.room(1) <= 0:
             sleep()     # full: wait for the program to take messages, not for the socket
             return
         _readable([sock], _INPUT_WAKEUP)
 
-    def _read(self):
+    def _read(self) -> None:
         """Read from the socket once, as much as there is room for, and parse it."""
         if self.closed or self._socket is None:
             return
@@ -474,11 +525,11 @@ class SocketPort(BaseIOPort):
         else:
             self.close()    # the other end has disconnected
 
-    def _feed(self, data):
+    def _feed(self, data: bytes) -> None:
         self._ledger.feed(self._parser, data)
 
 
-def connect(host, portno, **options):
+def connect(host: str, portno: int, **options: Unpack[_ConnectOptions]) -> SocketPort:
     """Connect to a socket port server.
 
     The return value is a SocketPort object connected to another SocketPort object at the server end.
@@ -487,7 +538,7 @@ def connect(host, portno, **options):
     return SocketPort(host, portno, **options)
 
 
-def parse_address(address):
+def parse_address(address: str) -> tuple[str, int]:
     """Parse an address of the form ``host:port``.
 
     Returns a tuple (host, port). Raises ValueError if the format is invalid or the port is not an integer
@@ -496,6 +547,7 @@ def parse_address(address):
     words = address.split(':')
     if len(words) != 2:
         raise ValueError('address must contain exactly one colon')
+    port: Any           # the text, then the number
     host, port = words
     try:
         port = int(port)
@@ -507,6 +559,6 @@ def parse_address(address):
     return (host, port)
 
 
-def format_address(host, portno):
+def format_address(host: str, portno: int) -> str:
     """Return the address ``host:port``, the inverse of parse_address(). portno must be an int."""
     return f'{host}:{portno:d}'

@@ -6,9 +6,19 @@ as two-digit hex numbers separated by whitespace, one message per line when mido
     F0 00 01 5D 02 00 F7
     F0 00 01 5D 03 00 F7
 """
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 
 from .parser import Parser
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from _typeshed import StrOrBytesPath
+
+    from .messages import Message
 
 __all__ = ["read_syx_file", "write_syx_file"]
 
@@ -19,7 +29,7 @@ _SYSEX_START = 0xF0
 _WHITESPACE = re.compile(r'\s')
 
 
-def read_syx_file(filename):
+def read_syx_file(filename: StrOrBytesPath) -> list[Message]:
     """Read a SYX file and return its sysex messages, a list.
 
     The format is told by the first byte: F0 starts a binary file, anything else a text file of hex numbers.
@@ -27,6 +37,7 @@ def read_syx_file(filename):
     gives an empty list. Raises ValueError if a text file holds anything but two-digit hex numbers and
     whitespace.
     """
+    data: bytes | bytearray
     with open(filename, 'rb') as infile:
         data = infile.read()
     if not data:
@@ -36,7 +47,7 @@ def read_syx_file(filename):
     return [message for message in Parser(data) if message.type == 'sysex']
 
 
-def write_syx_file(filename, messages, plaintext=False):
+def write_syx_file(filename: StrOrBytesPath, messages: Iterable[Message], plaintext: bool = False) -> None:
     """Write the sysex messages of an iterable to a SYX file; other messages are skipped.
 
     The file is binary unless ``plaintext`` is true, in which case each message is written on a line of its

@@ -701,7 +701,9 @@ def test_unreadable_files(start, closing, tmp_path):
 def test_ports_with_an_unknown_backend(start):
     environ = program_environ(MIDOX_BACKEND="no_such_backend_module")
     assert run_program(start, "midox-ports", environ=environ) == (
-        1, "", "midox-ports: error: cannot list the ports: No module named 'no_such_backend_module'\n")
+        1, "", "midox-ports: error: cannot list the ports: unknown MIDI backend 'no_such_backend_module' (from "
+               "MIDOX_BACKEND): no module of that name; midox's backends are rtmidi, portmidi, pygame, or give a "
+               "module path\n")
 
 
 def test_bad_arguments_are_usage_errors(start):

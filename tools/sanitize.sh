@@ -64,8 +64,8 @@ SANITIZE_DESELECT=(
     --ignore=tests/test_programs.py
     # python-rtmidi's backend: RtMidi's C++ (not instrumented) and our Python; its bytes go through the parser.
     --ignore=tests/test_rtmidi.py --ignore=tests/test_backend_rtmidi_alsa.py
-    # mypy's stubtest: pure Python.
-    --ignore=tests/test_stubs.py
+    # mypy and its stubtest: pure Python.
+    --ignore=tests/test_stubs.py --ignore=tests/test_typing.py
     # By name: each corpus file compared with mido, pretty_midi or symusic, mypy (stub tests), and the fuzz
     # targets' seeds: the fuzz stage (tools/sanitize.sh fuzz) puts every corpus file and every seed through the
     # same C paths under ASan.

@@ -26,12 +26,13 @@ class ArraySink(EventSink):
     @property
     def unmatched_note_offs(self) -> int: ...
 
+# The buffers are bytes-like objects or NumPy arrays (which typeshed's Buffer does not cover before Python 3.12).
 def seconds(
-    tempos: bytes | bytearray | memoryview,
+    tempos: Any,
     ticks_per_beat: float,
     seconds_per_tick: float,
-    ticks: bytes | bytearray | memoryview,
-    out: bytearray | memoryview,
+    ticks: Any,
+    out: Any,       # written
 ) -> Any: ...
 def read_tables(
     data: bytes | bytearray | memoryview,

@@ -1,13 +1,21 @@
 """Type stubs for midox._core._messages: BaseMessage, Message, SysexData and the text format.
 
-Times are typed ``float``, which by the numeric tower convention also admits ``int``; at run time a time is
-any ``numbers.Real`` and is returned exactly as it was given.
+A time is given as a ``float`` (which admits ``int``) and read back as ``Any``: at run time it is any
+``numbers.Real``, returned exactly as it was given, an int (ticks, in a file's tracks) or a float (seconds, from
+MidiFile iteration and play()). Any lets code that keeps ticks as ints (``tick += msg.time``) check.
 """
 import builtins
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar, type_check_only
 
-from typing_extensions import Self, disjoint_base
+from typing_extensions import Self, TypeAlias, disjoint_base
+
+# A Literal, so that comparing a message's type narrows ``Message | MetaMessage`` (what tracks hold).
+_MessageType: TypeAlias = Literal[
+    "note_off", "note_on", "polytouch", "control_change", "program_change", "aftertouch", "pitchwheel", "sysex",
+    "quarter_frame", "songpos", "song_select", "tune_request", "clock", "start", "continue", "stop",
+    "active_sensing", "reset",
+]
 
 _M = TypeVar("_M", bound=Message)
 
@@ -20,6 +28,13 @@ class SysexData(tuple[int, ...]):
 class BaseMessage:
     is_meta: ClassVar[bool]
     __hash__: ClassVar[None]  # type: ignore[assignment]
+    # Every message class has these (Message as properties, MetaMessage in its __dict__); the base has not.
+    @property
+    @type_check_only
+    def type(self) -> str: ...
+    @property
+    @type_check_only
+    def time(self) -> Any: ...
     @property
     def is_realtime(self) -> bool: ...
     def is_cc(self, control: int | None = None) -> bool: ...
@@ -35,6 +50,7 @@ class BaseMessage:
 
 @disjoint_base
 class Message(BaseMessage):
+    is_meta: ClassVar[Literal[False]]
     # Only the values of the given type may be passed (ValueError for the others); names that are not value
     # names at all are rejected at run time too, so the stub does not accept them.
     def __init__(
@@ -57,9 +73,9 @@ class Message(BaseMessage):
         time: float = ...,
     ) -> None: ...
     @property
-    def type(self) -> str: ...
+    def type(self) -> _MessageType: ...
     @property
-    def time(self) -> float: ...
+    def time(self) -> Any: ...
     @time.setter
     def time(self, value: float) -> None: ...
     @property

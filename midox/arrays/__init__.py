@@ -8,8 +8,11 @@ The tables are built in C by the reader MidiFile uses (midox._core._arrays), wit
 see docs/guide/arrays.md. NumPy is needed (``pip install 'midox[arrays]'``); ``import midox`` does
 not import it.
 """
+from __future__ import annotations
+
 import os
 import warnings
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -19,13 +22,25 @@ from midox._core._smf import division_from_timing, timing_from_division
 
 from .dtypes import DTYPES
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsRead, SupportsWrite
+    from typing_extensions import Self
+
+    from midox._core._smf import FileProblem
+    from midox.midifiles.midifiles import MidiFile
+
+    _Errors = Literal['strict', 'warn', 'ignore']
+    _Pairing = Literal['fifo', 'all']
+
 ERRORS = ('strict', 'warn', 'ignore')
 PAIRINGS = ('fifo', 'all')
 # The tables that hold the file between them (every event in exactly one); `events` is a view of all of them.
 TABLES = tuple(name for name in _arrays.TABLES if name != 'events')
 
 
-def read_arrays(source, *, errors='strict', pairing='fifo', charset='latin1', clip=False):
+def read_arrays(source: str | os.PathLike[Any] | SupportsRead[bytes] | bytes | bytearray | memoryview, *,
+                errors: _Errors = 'strict', pairing: _Pairing = 'fifo', charset: str = 'latin1',
+                clip: bool = False) -> MidiArrays:
     """Read a Standard MIDI File into a MidiArrays.
 
     :param source: a path, a binary file object, or the file's bytes.
@@ -42,7 +57,7 @@ def read_arrays(source, *, errors='strict', pairing='fifo', charset='latin1', cl
     return MidiArrays.from_file(source, errors=errors, pairing=pairing, charset=charset, clip=clip)
 
 
-def _table(name):
+def _table(name: str) -> Any:     # a descriptor: reading it gives the table, a NumPy structured array
     """The attribute of a table: its NumPy array made from the rows read in C on first access, then an
     ordinary attribute (assign a new array to replace it). An empty table is a view of one made once
     (np.zeros of a structured dtype is slow)."""
@@ -78,7 +93,20 @@ class MidiArrays:
     sysex = _table('sysex')
     others = _table('others')
 
-    def __init__(self, *, type=1, ticks_per_beat=480, smpte=None, charset='latin1', pairing='fifo'):
+    type: int
+    # None only with SMPTE timing: typed as MidiFile.ticks_per_beat.
+    ticks_per_beat: int | Any
+    smpte: tuple[float, int] | None
+    charset: str
+    pairing: str
+    data: bytes
+    problems: list[FileProblem]
+    unclosed_notes: int
+    unmatched_note_offs: int
+    ntracks: int
+
+    def __init__(self, *, type: int = 1, ticks_per_beat: int | None = 480, smpte: tuple[float, int] | None = None,
+                 charset: str = 'latin1', pairing: _Pairing = 'fifo') -> None:
         if pairing not in PAIRINGS:
             raise ValueError(f"pairing must be 'fifo' or 'all', not {pairing!r}")
         self.type = type
@@ -92,12 +120,13 @@ class MidiArrays:
         self.unmatched_note_offs = 0
         self.ntracks = 0
         self._last_tick = 0
-        self._events = None
-        self._read_options = None
-        self._rows = {}         # each table's rows as read, until its array is made (see _table)
+        self._events: Any = None
+        self._read_options: tuple[bool, bool, str] | None = None
+        self._rows: dict[str, Any] = {}         # each table's rows as read, until its array is made (see _table)
 
     @classmethod
-    def from_bytes(cls, data, *, errors='strict', pairing='fifo', charset='latin1', clip=False):
+    def from_bytes(cls, data: bytes | bytearray | memoryview, *, errors: _Errors = 'strict', pairing: _Pairing = 'fifo',
+                   charset: str = 'latin1', clip: bool = False) -> Self:
         """Read the file held in data (bytes); see read_arrays()."""
         if errors not in ERRORS:
             raise ValueError(f"errors must be one of {', '.join(ERRORS)}, not {errors!r}")
@@ -119,7 +148,7 @@ class MidiArrays:
         return self
 
     @classmethod
-    def from_file(cls, source, **options):
+    def from_file(cls, source: str | os.PathLike[Any] | SupportsRead[bytes], **options: Any) -> Self:
         """Read a file given as a path or an open binary file; options as read_arrays()."""
         if isinstance(source, (str, os.PathLike)):
             with open(source, 'rb') as file:
@@ -127,7 +156,7 @@ class MidiArrays:
         return cls.from_bytes(source.read(), **options)
 
     @property
-    def events(self):
+    def events(self) -> Any:
         """Every event of every track in file order (a table like ``others``), read from ``data`` on first use.
 
         It shows the file as read, not edits made to the other tables since."""
@@ -142,19 +171,19 @@ class MidiArrays:
         return self._events
 
     @property
-    def length(self):
+    def length(self) -> float:
         """Playback time in seconds, to the last event of any track (as MidiFile.length)."""
         if self.type == 2:
             raise ValueError('impossible to compute length for type 2 (asynchronous) file')
         return float(self.seconds(self._last_tick))
 
-    def _seconds_per_tick(self):
+    def _seconds_per_tick(self) -> float:
         if self.smpte is None:
             return 0.0
         frames_per_second, ticks_per_frame = self.smpte
         return 1.0 / (frames_per_second * ticks_per_frame)
 
-    def seconds(self, ticks):
+    def seconds(self, ticks: Any) -> Any:
         """The time in seconds of ticks (an int or an array of ints), by the tempo map of ``tempos``."""
         ticks = np.asarray(ticks)
         flat = np.ascontiguousarray(ticks, dtype=np.int64).reshape(-1)
@@ -164,7 +193,7 @@ class MidiArrays:
                         flat.view(np.uint8), out.view(np.uint8))
         return out.reshape(ticks.shape) if ticks.ndim else out[0]
 
-    def retime(self):
+    def retime(self) -> None:
         """Compute every time column again from the ticks, after tempos or ticks were edited."""
         for name in TABLES:
             table = getattr(self, name)
@@ -174,7 +203,7 @@ class MidiArrays:
             else:
                 table['time'] = self.seconds(table['tick'])
 
-    def to_bytes(self):
+    def to_bytes(self) -> bytes:
         """The Standard MIDI File of the tables (with running status, by MidiFile.save()'s encoder).
 
         Every row is written: edit, add or delete rows and the file says so. Events are ordered by track, tick
@@ -183,7 +212,7 @@ class MidiArrays:
         end_of_track at its last tick. Raises ValueError naming the table and row of what a MIDI file cannot
         hold, as MidiFile.save() does: a value out of range, a real-time message (which strict reading keeps,
         as mido), a delta time above 0x0FFFFFFF."""
-        tables = {}
+        tables: dict[str, Any] = {}
         for name in TABLES:
             table = self.__dict__.get(name)
             if table is None:       # never made into an array: the rows as read
@@ -199,7 +228,7 @@ class MidiArrays:
         division = division_from_timing(self.ticks_per_beat, self.smpte)
         return _arrays.write_tables(self.type, division, self.ntracks, tables, self.data)
 
-    def save(self, file):
+    def save(self, file: str | os.PathLike[Any] | SupportsWrite[bytes]) -> None:
         """Write the file (see to_bytes()) to file: a path or an open binary file."""
         data = self.to_bytes()
         if isinstance(file, (str, os.PathLike)):
@@ -208,47 +237,47 @@ class MidiArrays:
         else:
             file.write(data)
 
-    def to_midifile(self):
+    def to_midifile(self) -> MidiFile:
         """A midox.MidiFile of the tables: the file to_bytes() writes, read back."""
         from midox.midifiles.midifiles import MidiFile
         midi = MidiFile(charset=self.charset)
         midi._load(self.to_bytes())
         return midi
 
-    def pianoroll(self, fs=100.0, **options):
+    def pianoroll(self, fs: float = 100.0, **options: Any) -> Any:
         """The piano roll of the notes, as pretty_midi's ``get_piano_roll(fs)`` (with the sustain pedal and
         pitch bends): float64, (128, columns). See midox.arrays.pianoroll.pianoroll() for the options (tick
         columns, ``times``, one track, one roll per track)."""
         from .pianoroll import pianoroll
         return pianoroll(self.notes, self.controls, pitch_bends=self.pitch_bends, fs=fs, **options)
 
-    def to_pandas(self, table):
+    def to_pandas(self, table: str) -> Any:
         """A table as a pandas DataFrame (texts decoded, sysex data as bytes, key names); needs pandas."""
         from .frames import to_pandas
         return to_pandas(self, table)
 
-    def to_arrow(self, table):
+    def to_arrow(self, table: str) -> Any:
         """A table as a pyarrow Table (as to_pandas()); needs pyarrow."""
         from .frames import to_arrow
         return to_arrow(self, table)
 
-    def text(self, row):
+    def text(self, row: int) -> str:
         """The text of row (an index) of ``texts``, decoded with the file's charset."""
         found = self.texts[row]
         return self.data[found['offset']:found['offset'] + found['length']].decode(self.charset)
 
-    def sysex_data(self, row):
+    def sysex_data(self, row: int) -> bytes:
         """The data bytes of row (an index) of ``sysex``, as MidiFile reads them (bytes above 127 read as 127)."""
         found = self.sysex[row]
         data = np.frombuffer(self.data, np.uint8, found['length'], found['offset'])
         return np.minimum(data, 127).tobytes()
 
-    def key_names(self):
+    def key_names(self) -> list[str]:
         """mido's name of each key of ``key_signatures`` ('C', 'F#m', ...)."""
         return [(MINOR_KEYS if mode else MAJOR_KEYS)[sharps + 7]
                 for sharps, mode in zip(self.key_signatures['sharps'].tolist(), self.key_signatures['mode'].tolist())]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         counts = ', '.join(f'{name}={len(getattr(self, name))}' for name in TABLES if len(getattr(self, name)))
         timing = f'smpte={self.smpte!r}' if self.smpte is not None else f'ticks_per_beat={self.ticks_per_beat}'
         return f'<MidiArrays type={self.type}, {timing}, {counts}>'

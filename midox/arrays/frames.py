@@ -7,9 +7,16 @@ The columns are the table's fields in its dtype's ``names`` order. Three tables 
 
 pandas and pyarrow are imported here, when called, never by ``import midox``.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .._core._meta import MAJOR_KEYS, MINOR_KEYS
+
+if TYPE_CHECKING:
+    from . import MidiArrays
 
 __all__ = ['KINDS', 'to_arrow', 'to_pandas']
 
@@ -20,14 +27,14 @@ KEY_NAMES = (MAJOR_KEYS, MINOR_KEYS)
 SPANS = ('offset', 'length')
 
 
-def to_pandas(arrays, kind):
+def to_pandas(arrays: MidiArrays, kind: str) -> Any:
     """``arrays.<kind>`` as a pandas DataFrame. Numeric columns share the array's memory where pandas allows
     (a column taken from a structured array is a strided view; pandas may consolidate it into a copy)."""
     pd = _require('pandas', 'to_pandas', 'pandas')
     return pd.DataFrame(dict(_columns(arrays, kind)), copy=False)
 
 
-def to_arrow(arrays, kind):
+def to_arrow(arrays: MidiArrays, kind: str) -> Any:
     """``arrays.<kind>`` as a pyarrow Table (numeric columns are copied: Arrow wants them contiguous)."""
     pa = _require('pyarrow', 'to_arrow', 'arrow')
     columns = dict(_columns(arrays, kind))

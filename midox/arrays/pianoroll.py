@@ -22,6 +22,10 @@ that is current on its channel when it occurs, sometimes under a note-less place
 gets all of its (track, channel)'s controllers and bends. The two agree whenever a channel keeps one program
 while it plays notes.
 """
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
 
 __all__ = ['pianoroll']
@@ -32,8 +36,9 @@ PITCHES = 128
 BEND_SEMITONES = 2      # pretty_midi's pitch_bend_to_semitones() default range
 
 
-def pianoroll(notes, controls=None, *, pitch_bends=None, fs=100.0, ticks_per_column=None, times=None,
-              pedal_threshold=SUSTAIN_PEDAL, track=None, separate=False):
+def pianoroll(notes: Any, controls: Any = None, *, pitch_bends: Any = None, fs: float = 100.0,
+              ticks_per_column: int | None = None, times: Any = None, pedal_threshold: float | None = SUSTAIN_PEDAL,
+              track: int | None = None, separate: bool = False) -> Any:
     """The piano roll of ``notes`` (a NOTE array): float64, shaped (128, columns), summed velocities.
 
     ``controls`` (CONTROL) brings the sustain pedal and the width that later controllers give, ``pitch_bends``

@@ -4,7 +4,9 @@ Both readings are MidiFile's (docs/guide/broken-files.md), done by the C reader 
 without making a message or a NumPy array, so that checking needs neither time per event in Python nor NumPy.
 """
 import dataclasses
+import os
 import pathlib
+from typing import Any
 
 from midox._core import _arrays
 
@@ -21,26 +23,26 @@ class FileCheck:
     """
     path: str
     size: int
-    error: str = None
-    problems: tuple = ()
-    tolerant_error: str = None
+    error: str | None = None
+    problems: tuple[tuple[int | None, int, str], ...] = ()
+    tolerant_error: str | None = None
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.error is None
 
 
-def describe(error):
+def describe(error: BaseException) -> str:
     return f'{type(error).__name__}: {error}'
 
 
-def problem_text(problem):
+def problem_text(problem: tuple[int | None, int, str]) -> str:
     """A problem as one line: ``track 2, byte 310: what`` (``file, byte 0: what`` for the chunks)."""
     track, offset, what = problem
     return f'{"file" if track is None else f"track {track}"}, byte {offset}: {what}'
 
 
-def check_bytes(data, path=''):
+def check_bytes(data: bytes | bytearray | memoryview, path: str | os.PathLike[Any] = '') -> FileCheck:
     """The FileCheck of a file's bytes."""
     try:
         _arrays.read_tables(data, True)
@@ -54,6 +56,6 @@ def check_bytes(data, path=''):
     return FileCheck(str(path), len(data), strict_error, tuple(tuple(problem) for problem in found['problems']))
 
 
-def check_file(path):
+def check_file(path: str | os.PathLike[Any]) -> FileCheck:
     """The FileCheck of the file at path (OSError if it cannot be read)."""
     return check_bytes(pathlib.Path(path).read_bytes(), path)

@@ -1,12 +1,15 @@
 """Finding the MIDI files of a corpus: files given by name, folders searched recursively."""
 import os
 import pathlib
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 # Standard MIDI Files, karaoke files (an SMF with lyrics) and RIFF RMID files (an SMF in a RIFF wrapper).
 SUFFIXES = ('.mid', '.midi', '.kar', '.rmi')
 
 
-def find_files(paths, suffixes=SUFFIXES):
+def find_files(paths: str | os.PathLike[Any] | Iterable[str | os.PathLike[Any]],
+               suffixes: Iterable[str] = SUFFIXES) -> list[pathlib.Path]:
     """The files named by paths, in a stable order: a file is taken whatever its name; a folder is searched
     recursively for files whose suffix (any case) is one of suffixes, sorted by path. A file named twice, or
     found twice, comes once, where it came first.
@@ -32,7 +35,7 @@ def find_files(paths, suffixes=SUFFIXES):
     return found
 
 
-def _search(folder, suffixes):
+def _search(folder: str, suffixes: tuple[str, ...]) -> Iterator[str]:
     """The paths (str: sorting Path objects is slow) of the regular files under folder with these suffixes."""
     for top, _, names in os.walk(folder):
         for name in names:

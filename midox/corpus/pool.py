@@ -10,7 +10,9 @@ import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import wait
+from typing import Any
 
 # Workers are started with 'spawn' everywhere: fork copies the parent's threads' locks (a progress bar's, a
 # client's), and spawn is what macOS and Windows do anyway.
@@ -23,16 +25,16 @@ class Outcome:
     """What became of one item: its position in the input, the item, and either the function's value or the
     error (``'ValueError: ...'``, ``'timed out after 5 s'``, ``'worker crashed (exit code -11)'``)."""
     index: int
-    item: object
-    value: object = None
-    error: str = None
+    item: Any
+    value: Any = None
+    error: str | None = None
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.error is None
 
 
-def default_jobs():
+def default_jobs() -> int:
     """The number of CPUs this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
@@ -96,7 +98,9 @@ class _Worker:
         self.connection.close()
 
 
-def run(function, items, *, jobs=None, timeout=None, window=None, prepare=None):
+def run(function: Callable[[Any], object], items: Iterable[Any], *, jobs: int | None = None,
+        timeout: float | None = None, window: int | None = None,
+        prepare: Callable[[], object] | None = None) -> Iterator[Outcome]:
     """Call function(item) for each item in worker processes; yield an Outcome per item, in input order.
 
     :param function: picklable (a module-level function), as worker processes receive it.

@@ -6,11 +6,17 @@ gives back exactly: the same tracks of the same messages with the same delta tim
 other message at its absolute tick, unless the line says otherwise. Places in the lines are the input's:
 track index, message index in that track, and the message's absolute tick.
 """
+from __future__ import annotations
+
 from numbers import Integral
+from typing import TYPE_CHECKING
 
 from .meta import MetaMessage, UnknownMetaMessage, build_meta_message, meta_payload
 from .midifiles import DEFAULT_TICKS_PER_BEAT, MidiFile
 from .tracks import MidiTrack, merge_tracks
+
+if TYPE_CHECKING:
+    from _typeshed import StrOrBytesPath
 
 __all__ = ['repair', 'repair_file']
 
@@ -22,7 +28,7 @@ SMPTE_FRAME_RATES = (24, 25, 29.97, 30)
 _END_OF_TRACK = MetaMessage('end_of_track')
 
 
-def repair(midifile):
+def repair(midifile: MidiFile) -> tuple[MidiFile, list[str]]:
     """Return (repaired, changes): a new MidiFile that save() accepts and that strict reading of the saved
     bytes gives back exactly, and one line per change made (what, and where in the input).
 
@@ -52,7 +58,7 @@ def repair(midifile):
                     tracks=tracks), changes
 
 
-def repair_file(source, target):
+def repair_file(source: StrOrBytesPath, target: StrOrBytesPath) -> list[str]:
     """Read the MIDI file at source tolerantly, repair it, save it to target; return the changes.
 
     The problems tolerant reading recovered from come first (``track N, byte B: ...`` or ``header, byte B:

@@ -11,24 +11,28 @@ Every function evaluates the same floating-point expression, operation for opera
 results are identical to mido's, bit for bit (code that compares times with ``==`` keeps working).
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 __all__ = ["bpm2tempo", "second2tick", "tempo2bpm", "tick2second"]
 
 
-def tick2second(tick, ticks_per_beat, tempo):
+def tick2second(tick: float, ticks_per_beat: float, tempo: float) -> float:
     """Convert a time in ticks to seconds (a float), at ``ticks_per_beat`` and ``tempo`` (microseconds per
     quarter note): ``tick2second(480, 480, 500000) == 0.5``."""
     seconds_per_tick = tempo * 1e-6 / ticks_per_beat
     return tick * seconds_per_tick
 
 
-def second2tick(second, ticks_per_beat, tempo):
+def second2tick(second: float, ticks_per_beat: float, tempo: float) -> int:
     """The reverse of ``tick2second``: seconds to ticks, rounded to the nearest integer (an int; halves round
     to even): ``second2tick(0.5, 480, 500000) == 480``."""
     seconds_per_tick = tempo * 1e-6 / ticks_per_beat
     return int(round(second / seconds_per_tick))
 
 
-def bpm2tempo(bpm, time_signature=(4, 4)):
+def bpm2tempo(bpm: float, time_signature: Sequence[int] = (4, 4)) -> int:
     """Convert beats per minute to a MIDI file tempo in microseconds per quarter note (an int, rounded).
 
     A beat is the note value of the time signature's denominator (``time_signature[1]``): a quarter note
@@ -43,7 +47,7 @@ def bpm2tempo(bpm, time_signature=(4, 4)):
     return int(round(60 * 1e6 / bpm * time_signature[1] / 4.0))
 
 
-def tempo2bpm(tempo, time_signature=(4, 4)):
+def tempo2bpm(tempo: float, time_signature: Sequence[int] = (4, 4)) -> float:
     """Convert a MIDI file tempo in microseconds per quarter note to beats per minute (a float).
 
     A beat is the note value of the time signature's denominator (``time_signature[1]``), as in

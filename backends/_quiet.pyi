@@ -1,0 +1,3 @@
+SUPPORTED: bool
+
+def quiet() -> list[str]: ...

@@ -1,5 +1,5 @@
 # cython: language_level=3
-"""Keep the C libraries under the backends from printing to stderr (README, "Devices").
+"""Keep the C libraries under the backends from printing to stderr (docs/guide/backends.md).
 
 libasound prints lines like ``ALSA lib seq_hw.c:466:(snd_seq_hw_open) open /dev/snd/seq failed`` and libjack
 lines like ``Cannot connect to server socket`` before the backend raises its own exception saying the same.

@@ -59,7 +59,7 @@ DEFAULT_BACKEND = DEFAULT_BACKENDS[0]
 _PACKAGE = "midox.backends."
 _SHORT_NAMES = frozenset(name[len(_PACKAGE):] for name in DEFAULT_BACKENDS)
 
-# What to do when no default backend loads: install the first of them (README, "Devices", says more).
+# What to do when no default backend loads: install the first of them (docs/guide/backends.md says more).
 _INSTALL_HINT = "pip install 'midox[rtmidi]'"
 
 

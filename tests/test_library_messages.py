@@ -1,6 +1,7 @@
-"""What the C libraries under the backends print on stderr: nothing, unless MIDOX_LIBRARY_MESSAGES is set (README,
-"Devices"). libasound and libjack print their own lines when there is no sequencer or no JACK server, before the
-backend raises an exception saying the same; midox.backends._quiet replaces their handlers in every copy loaded.
+"""What the C libraries under the backends print on stderr: nothing, unless MIDOX_LIBRARY_MESSAGES is set
+(docs/guide/backends.md). libasound and libjack print their own lines when there is no sequencer or no JACK server,
+before the backend raises an exception saying the same; midox.backends._quiet replaces their handlers in every copy
+loaded.
 
 Each case runs midox-ports where the library fails (no /dev/snd/seq: the ALSA sequencer stand-in is not preloaded;
 a JACK server name nobody runs) twice: quieted, stderr holds at most midox-ports' own one-line error; with

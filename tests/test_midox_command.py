@@ -327,6 +327,9 @@ def test_stats_sum_up_the_corpus(tmp_path, broken_folder):
     assert (tmp_path / 'stats.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
     broken = midox_command('stats', broken_folder)
     assert broken.returncode == 0 and 'files: 6 (6 read, 0 failed, 4 read with problems)' in broken.stdout
+    # Fewer than 5 pitches: the most common are those played, not padded with pitches never played
+    pitches = next(line for line in broken.stdout.splitlines() if line.startswith('pitches'))
+    assert ' (0)' not in pitches, pitches
 
 
 @needs_pyarrow

@@ -83,7 +83,7 @@ class CorpusStats:
             lines.append('pitches (drums left out): lowest {}, highest {}, most common {}'.format(
                 int(np.flatnonzero(self.pitches)[0]), int(np.flatnonzero(self.pitches)[-1]),
                 ', '.join(f'{int(pitch)} ({self.pitches[pitch]:,})'
-                          for pitch in np.argsort(-self.pitches, kind='stable')[:5])))
+                          for pitch in np.argsort(-self.pitches, kind='stable')[:5] if self.pitches[pitch])))
         if self.programs.any():
             lines.append('programs (notes, drums left out): ' + ', '.join(
                 f'{int(program)} ({self.programs[program]:,})'

@@ -52,8 +52,10 @@ def main(pytest_args):
     for name, spec in requirements:
         if name in WHEELS_ONLY and pip_install("--only-binary=:all:", spec) != 0:
             say(f"no wheel of {spec} for this platform and Python: the tests that need it skip")
-    command = [sys.executable, "-m", "pytest", "-n", "auto", "--dist", "loadgroup", "-m", "not hardware",
-               *pytest_args]
+    # --max-worker-restart=0: a worker that crashes ends the run (a failure), where its replacement could leave
+    # --dist loadgroup waiting forever for the crashed worker's group (seen here: a hang until the CI time-out).
+    command = [sys.executable, "-m", "pytest", "-n", "auto", "--dist", "loadgroup", "--max-worker-restart=0",
+               "-m", "not hardware", *pytest_args]
     say(f"running {' '.join(command[1:])} in {os.getcwd()}")
     return subprocess.run(command, env=dict(os.environ, MIDOX_TEST_MISSING="skip")).returncode
 

@@ -15,8 +15,10 @@ ROOT=$PWD
 
 say() { echo "tools/wheel.sh: $*" >&2; }
 fail() { say "FAILED: $*"; exit 1; }
-so_bytes() { python3 -c 'import sys, zipfile
-print(sum(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist() if i.filename.endswith(".so")))' "$1"; }
+# The members of a wheel, one "size name" a line.
+members() { python3 -c 'import sys, zipfile
+print("\n".join(f"{i.file_size} {i.filename}" for i in zipfile.ZipFile(sys.argv[1]).infolist()))' "$1"; }
+so_bytes() { members "$1" | awk '$2 ~ /^midox\/.*\.so$/ { total += $1 } END { print total }'; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/midox-wheel.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -33,16 +35,17 @@ start=$SECONDS
 MIDOX_PORTMIDI=required "$WORK/tools/bin/python" -m pip wheel --quiet --no-deps --wheel-dir "$WORK/built" "$SDIST"
 BUILT=$(echo "$WORK"/built/midox-*.whl)
 say "built $(basename "$BUILT") in $((SECONDS - start)) s"
-unzip -l "$BUILT" | grep -q 'midox/backends/_portmidi\.' || fail "the wheel has no PortMidi binding"
+[[ $(members "$BUILT") == *" midox/backends/_portmidi."* ]] || fail "the wheel has no PortMidi binding"
 
 say "auditwheel repair"
 PATH="$WORK/tools/bin:$PATH" "$WORK/tools/bin/auditwheel" repair --wheel-dir "$WORK/repaired" "$BUILT"
 WHEEL=$(echo "$WORK"/repaired/midox-*.whl)
 "$WORK/tools/bin/auditwheel" show "$WHEEL"
+members "$WHEEL" | awk '$2 ~ /^midox\.libs\/./ { print "tools/wheel.sh: copied in by auditwheel: " $2 }' >&2
 "$WORK/tools/bin/python" -m twine check --strict "$WHEEL"
 cp "$WHEEL" "$ROOT/dist/"
 for wheel in "$BUILT" "$WHEEL"; do
-    say "$(basename "$wheel"): $(stat -c %s "$wheel") bytes, extension modules $(so_bytes "$wheel") bytes"
+    say "$(basename "$wheel"): $(stat -c %s "$wheel") bytes; midox's extension modules in it $(so_bytes "$wheel") bytes"
 done
 
 say "the wheel in a clean venv"

@@ -37,11 +37,12 @@ fi
 MIDOX_PORTMIDI=required python3 -m pip install --quiet -e '.[test,docs]'
 if (($# == 0)); then
     # The whole suite, one pytest-xdist worker per core (tests sharing an expensive module fixture carry an
-    # xdist_group, so one worker runs them); the manual built with warnings as errors and its examples run;
-    # then the suite again under AddressSanitizer and UBSan, and every fuzz target of tests/fuzz for 60 s on
-    # that build (README, "Sanitizers and fuzzing").
+    # xdist_group, so one worker runs them); the manual built with warnings as errors and its examples run; the
+    # sdist checked; then the suite again under AddressSanitizer and UBSan, and every fuzz target of tests/fuzz
+    # for 60 s on that build (README, "Sanitizers and fuzzing").
     python3 -m pytest -n "$(nproc)" --dist loadgroup
     bash tools/docs.sh
+    bash tools/sdist.sh check       # the sdist holds every tracked file, builds without Cython, passes twine
     bash tools/sanitize.sh all 60
 else
     python3 -m pytest "$@"

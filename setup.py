@@ -98,12 +98,14 @@ def wants_debug_info(debug):
 
 
 def say_built_without(message):
-    """Tell that the binding is left out where a successful build is seen. pip shows a build's output only with -v,
-    but recent pip (with pyproject-hooks 1.3) shows the warnings its hooks raise; a direct build prints them."""
+    """Say that the binding is left out, where a successful build can show it: on stderr (pip shows a build's output
+    with -v only; python -m build and setup.py always), and as a warning, which recent pip (26.3 here, not 23.2)
+    shows without -v when it builds a folder (pip install .), but not an sdist archive."""
+    print(f"warning: {message}", file=sys.stderr, flush=True)
     try:
         warnings.warn(message, UserWarning, stacklevel=2)
-    except UserWarning:     # PYTHONWARNINGS=error must not fail a build that auto mode lets go on
-        print(f"warning: {message}", file=sys.stderr, flush=True)
+    except UserWarning:     # PYTHONWARNINGS=error: printed above, and auto mode must not fail the build
+        pass
 
 
 def sanitizer_options(compiler):

@@ -44,7 +44,9 @@ mkdir -p "$ROOT/dist"
 SDIST=$(echo "$WORK"/dist/midox-*.tar.gz)
 # setup.py runs Cython only in build_ext, never for an sdist or metadata (see its docstring).
 if grep -E -i "cythoniz|compiling .*\.pyx" "$WORK/build.log"; then fail "Cython ran while the sdist was built"; fi
-if grep -E "warning: no (previously-included )?files" "$WORK/build.log"; then fail "stale MANIFEST.in patterns (above)"; fi
+if grep -E "warning: no (previously-included )?files" "$WORK/build.log"; then
+    fail "stale MANIFEST.in patterns (above)"
+fi
 
 # The sdist's files against the tracked ones.
 tar -tzf "$SDIST" | sed -e 's|^[^/]*/||' -e '/^$/d' -e '/\/$/d' | sort >"$WORK/in-sdist"
@@ -56,7 +58,8 @@ extra=$(comm -13 "$WORK/tracked" "$WORK/in-sdist" | grep -v -E "$ADDED" || true)
 [ -z "$extra" ] || fail "files in the sdist that git does not track (build products?):"$'\n'"$extra"
 stale=$(comm -12 "$WORK/left-out" "$WORK/in-sdist")
 [ -z "$stale" ] || fail "in the sdist although LEFT_OUT in tools/sdist.sh says not:"$'\n'"$stale"
-say "the sdist holds all $(comm -23 "$WORK/tracked" "$WORK/left-out" | wc -l) tracked files but ${LEFT_OUT[*]} (LEFT_OUT)"
+shipped=$(comm -23 "$WORK/tracked" "$WORK/left-out" | wc -l)
+say "the sdist holds all $shipped tracked files but ${LEFT_OUT[*]} (LEFT_OUT)"
 
 "$TOOLS/bin/python" -m twine check --strict "$SDIST"
 cp "$SDIST" "$ROOT/dist/"

@@ -168,7 +168,7 @@ run_tests() {
         if (($#)); then
             "$PY" -m pytest -p no:cacheprovider "$@"
         else
-            "$PY" -m pytest -p no:cacheprovider --durations=25 -n "$JOBS" --dist loadgroup \
+            "$PY" -m pytest -p no:cacheprovider --durations=25 -n "$JOBS" --dist loadgroup --max-worker-restart=0 \
                 "${SANITIZE_DESELECT[@]}"
         fi
     ) || status=$?

@@ -39,8 +39,9 @@ if (($# == 0)); then
     # The whole suite, one pytest-xdist worker per core (tests sharing an expensive module fixture carry an
     # xdist_group, so one worker runs them); the manual built with warnings as errors and its examples run; the
     # sdist checked; then the suite again under AddressSanitizer and UBSan, and every fuzz target of tests/fuzz
-    # for 60 s on that build (README, "Sanitizers and fuzzing").
-    python3 -m pytest -n "$(nproc)" --dist loadgroup
+    # for 60 s on that build (README, "Sanitizers and fuzzing"). A worker that crashes ends the run: a replacement
+    # can leave --dist loadgroup waiting forever.
+    python3 -m pytest -n "$(nproc)" --dist loadgroup --max-worker-restart=0
     bash tools/docs.sh
     bash tools/sdist.sh check       # the sdist holds every tracked file, builds without Cython, passes twine
     bash tools/sanitize.sh all 60

@@ -12,6 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# The corpus the corpus tests read (default ../shared/corpus, as in tools/test.sh); the tests run elsewhere.
+export MIDOX_CORPUS=${MIDOX_CORPUS:-$(cd "$ROOT/.." && pwd)/shared/corpus}
 
 say() { echo "tools/wheel.sh: $*" >&2; }
 fail() { say "FAILED: $*"; exit 1; }

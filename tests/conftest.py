@@ -22,6 +22,11 @@ settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 STANDIN_SWITCH = "MIDOX_TEST_STANDIN"
+# Set by tools/test.sh and tools/sdist.sh, where everything the tests need is installed: a skipped test then
+# fails the run, since it would hide work not done (README, "The two commands").
+NO_SKIPS_SWITCH = "MIDOX_TEST_NO_SKIPS"
+
+_skipped = []       # node ids of the tests skipped in this session (in the controller under pytest-xdist)
 
 # Why the device tests cannot run in this session (None: they can); set by pytest_configure.
 _no_standin_reason = None
@@ -90,6 +95,29 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("standin") is not None:
             item.add_marker(skip)
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append(report.nodeid)
+
+
+def pytest_collectreport(report):
+    if report.skipped:      # a whole module skipped (pytest.skip(allow_module_level=True), importorskip)
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if (os.environ.get(NO_SKIPS_SWITCH) == "1" and _skipped and exitstatus == pytest.ExitCode.OK
+            and not hasattr(session.config, "workerinput")):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if os.environ.get(NO_SKIPS_SWITCH) == "1" and _skipped:
+        terminalreporter.write_line(
+            f"{NO_SKIPS_SWITCH}=1: {len(_skipped)} tests skipped, which fails this run (everything they need should "
+            f"be installed here): {', '.join(_skipped[:5])}{' ...' if len(_skipped) > 5 else ''}", red=True)
 
 
 @pytest.fixture(autouse=True)

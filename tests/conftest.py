@@ -116,8 +116,8 @@ def pytest_sessionfinish(session, exitstatus):
 def pytest_terminal_summary(terminalreporter):
     if os.environ.get(NO_SKIPS_SWITCH) == "1" and _skipped:
         terminalreporter.write_line(
-            f"{NO_SKIPS_SWITCH}=1: {len(_skipped)} tests skipped, which fails this run (everything they need should "
-            f"be installed here): {', '.join(_skipped[:5])}{' ...' if len(_skipped) > 5 else ''}", red=True)
+            f"{NO_SKIPS_SWITCH}=1 and skipped: {len(_skipped)}, which fails this run (everything the tests need "
+            f"should be installed here): {', '.join(_skipped[:5])}{' ...' if len(_skipped) > 5 else ''}", red=True)
 
 
 @pytest.fixture(autouse=True)
